@@ -64,7 +64,7 @@ describe('capabilitiesOf', () => {
   })
 
   it('an MI210 box renders with HIP and reaches 48 GB', async () => {
-    const gpus = parseRocmSmiJson(await readFixture('rocm-smi-mi210.json'))
+    const gpus = parseRocmSmiJson(await readFixture('rocm-smi-mi210.txt'))
     assert.deepEqual(capabilitiesOf(box(gpus)), [
       'cpu',
       'gpu:amd-instinct-mi210',

@@ -24,11 +24,11 @@ function assertOutputError(run: () => unknown): void {
 
 describe('parseRocmSmiJson', () => {
   it('reads the recorded MI210 output: name, VRAM total/used/free in bytes', async () => {
-    assert.deepEqual(parseRocmSmiJson(await readFixture('rocm-smi-mi210.json')), [MI210])
+    assert.deepEqual(parseRocmSmiJson(await readFixture('rocm-smi-mi210.txt')), [MI210])
   })
 
   it('reads several cards in index order and skips the system entry and warnings before the JSON', async () => {
-    const card = JSON.parse(await readFixture('rocm-smi-mi210.json')).card0
+    const card = JSON.parse(await readFixture('rocm-smi-mi210.txt')).card0
     const text =
       'WARNING: Logging is disabled\n' +
       JSON.stringify({
@@ -52,7 +52,7 @@ describe('parseRocmSmiJson', () => {
   })
 
   it('rejects output that is not a JSON object', async () => {
-    const fixture = await readFixture('rocm-smi-mi210.json')
+    const fixture = await readFixture('rocm-smi-mi210.txt')
     assertOutputError(() => parseRocmSmiJson('ERROR: GPU[0]\t: Unable to read device information'))
     assertOutputError(() => parseRocmSmiJson(fixture.slice(0, 80)))
     assertOutputError(() => parseRocmSmiJson('[1, 2, 3]'))
