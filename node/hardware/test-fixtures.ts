@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,14 +17,16 @@ export function readFixture(name: string): Promise<string> {
   return readFile(join(FIXTURES_DIR, name), 'utf8')
 }
 
-/** A directory for fake tools; `fakeTool` writes an executable shell script into it. */
+/** A directory for fake tools. */
 export function fakeToolDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'rynus-hardware-'))
 }
 
+/** Writes an executable shell script (replacing it atomically, so it may be running meanwhile). */
 export async function fakeTool(dir: string, name: string, script: string): Promise<string> {
   const path = join(dir, name)
-  await writeFile(path, `#!/bin/sh\n${script}\n`)
-  await chmod(path, 0o755)
+  await writeFile(`${path}.new`, `#!/bin/sh\n${script}\n`)
+  await chmod(`${path}.new`, 0o755)
+  await rename(`${path}.new`, path)
   return path
 }
