@@ -89,7 +89,12 @@ export class GpuMonitor {
     if (this.running) return
     this.running = true
     this.stopped = false
-    await this.refresh()
+    try {
+      await this.refresh()
+    } catch (err) {
+      this.running = false
+      throw err
+    }
     this.schedule()
   }
 
