@@ -1,0 +1,7 @@
+export const API_PREFIX = '/api/v1'
+export const MAX_JSON_BODY_BYTES = 1024 * 1024
+export const MAX_EVENT_CLIENTS = 32
+/** A WebSocket client whose unsent data exceeds this is too slow and is dropped. */
+export const MAX_EVENT_CLIENT_BUFFER_BYTES = 4 * 1024 * 1024
+export const REQUEST_TIMEOUT_MS = 30_000
+export const HEADERS_TIMEOUT_MS = 10_000

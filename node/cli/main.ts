@@ -1,0 +1,109 @@
+import { describeError, isRynusError } from '../../protocols/common/errors.js'
+import { versions } from '../version.js'
+import { parseCommandArgs, SETTING_OPTIONS, settingsHelp, UsageError } from './args.js'
+import { devnetCommand } from './devnet.js'
+import { EXIT } from './exit-codes.js'
+import { initCommand } from './init.js'
+import { createOutput, type Output } from './output.js'
+import { peersCommand, statusCommand } from './read-commands.js'
+import { startCommand } from './start.js'
+
+interface Command {
+  summary: string
+  usage: string
+  options: Parameters<typeof parseCommandArgs>[1]
+  run(flags: Record<string, string | boolean | undefined>, out: Output): Promise<number>
+}
+
+const COMMON_HELP = `  --data-dir <dir>           node data dir (default ~/.rynus, env RYNUS_DATA_DIR)
+  --json                     machine-readable output
+  -h, --help                 this help`
+
+const COMMANDS: Record<string, Command> = {
+  init: {
+    summary: 'create the data dir: peer key, API token and config.json',
+    usage: `rynus-node init [--data-dir <dir>] [--force] [settings]\n\nSettings given here are written into config.json:\n${settingsHelp()}`,
+    options: { ...SETTING_OPTIONS, force: { type: 'boolean' } },
+    run: initCommand
+  },
+  start: {
+    summary: 'run the node until Ctrl-C',
+    usage: `rynus-node start [--data-dir <dir>] [settings]\n\nSettings override config.json (and RYNUS_* environment variables):\n${settingsHelp()}`,
+    options: SETTING_OPTIONS,
+    run: startCommand
+  },
+  status: {
+    summary: "show the running node's peer id, addresses, roles and reachability",
+    usage: 'rynus-node status [--data-dir <dir>] [--json]',
+    options: {},
+    run: statusCommand
+  },
+  peers: {
+    summary: 'list the peers the running node is connected to',
+    usage: 'rynus-node peers [--data-dir <dir>] [--json]',
+    options: {},
+    run: peersCommand
+  },
+  devnet: {
+    summary: 'run a whole local network: super-peer, two workers, requester (web UI)',
+    usage: 'rynus-node devnet [--data-dir <base dir, default .rynus/devnet>] [--json]',
+    options: {},
+    run: devnetCommand
+  },
+  version: {
+    summary: 'print versions',
+    usage: 'rynus-node version [--json]',
+    options: {},
+    run: async (_flags, out) => {
+      const v = versions()
+      out.result(v, `rynus-node ${v.rynus} (libp2p ${v.libp2p}, node ${v.node})`)
+      return EXIT.OK
+    }
+  }
+}
+
+function mainHelp(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  return `rynus-node — a node of the Rynus decentralized GPU cloud\n\nusage: rynus-node <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrun \`rynus-node <command> --help\` for a command's options`
+}
+
+/** Exit code for an error: usage 2, config/data dir/port 3, node not running 4, else 1. */
+function exitCodeFor(err: unknown): number {
+  if (err instanceof UsageError) return EXIT.USAGE
+  const code = isRynusError(err) ? err.code : ''
+  if (['ERR_CONFIG', 'ERR_DATA_DIR', 'ERR_PORT_IN_USE', 'ERR_NOT_INITIALISED', 'ERR_DEVNET'].includes(code)) {
+    return EXIT.CONFIG
+  }
+  if (code === 'ERR_NOT_RUNNING') return EXIT.NOT_RUNNING
+  return EXIT.FAILURE
+}
+
+/** Runs one CLI invocation and returns its exit code. Errors become one line on stderr. */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${mainHelp()}\n`)
+    return name === undefined ? EXIT.USAGE : EXIT.OK
+  }
+  if (name === '--version') return COMMANDS.version.run({}, createOutput(false))
+  const command = COMMANDS[name]
+  if (command === undefined) {
+    process.stderr.write(`rynus-node: unknown command "${name}"; run \`rynus-node --help\` for the list\n`)
+    return EXIT.USAGE
+  }
+  try {
+    const { flags } = parseCommandArgs(rest, command.options)
+    if (flags.help === true) {
+      process.stdout.write(
+        `${command.summary}\n\nusage: ${command.usage}\n\ncommon options:\n${COMMON_HELP}\n`
+      )
+      return EXIT.OK
+    }
+    return await command.run(flags, createOutput(flags.json === true))
+  } catch (err) {
+    const code = isRynusError(err) ? ` (${err.code})` : ''
+    process.stderr.write(`rynus-node ${name}: ${describeError(err)}${code}\n`)
+    if (!isRynusError(err) && process.env.RYNUS_DEBUG !== undefined) console.error(err)
+    return exitCodeFor(err)
+  }
+}

@@ -1,0 +1,63 @@
+import type { LogLevel } from '../../protocols/common/logger.js'
+
+export const ROLES = ['worker', 'requester', 'super-peer'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Everything a node needs to start. Written to `<dataDir>/config.json` by `rynus-node init`. */
+export interface NodeConfig {
+  /** Roles this node plays. Default: worker + requester. */
+  roles: Role[]
+  /** libp2p listen addresses (TCP and WebSockets). */
+  listen: string[]
+  /** Addresses announced to peers instead of the listen addresses (e.g. a public IP). Empty: announce what we listen on. */
+  announce: string[]
+  /** Multiaddrs (with /p2p/<peerId>) of super-peers to bootstrap from. */
+  bootstrap: string[]
+  /** Find peers on the LAN with mDNS. */
+  mdns: boolean
+  /** Reach the node through relays (listen on /p2p-circuit). */
+  relayClient: boolean
+  /**
+   * DHT: 'server' answers queries (reachable nodes, super-peers), 'client' only asks,
+   * 'auto' is server on super-peers and otherwise switches to server once a public address is confirmed.
+   * `privateAddresses` keeps LAN/loopback addresses in DHT answers (a LAN or the devnet).
+   */
+  dht: { mode: 'auto' | 'server' | 'client'; privateAddresses: boolean }
+  /** Local HTTP API. `host` should stay on loopback. */
+  api: { host: string; port: number }
+  /** Prometheus `/metrics` on the API server (no token needed, loopback only). */
+  metrics: boolean
+  log: { level: LogLevel; json: boolean }
+  /** Connection limits. */
+  limits: {
+    maxConnections: number
+    maxParallelDials: number
+    maxIncomingPendingConnections: number
+    /** Inbound connections per second allowed from one host before it is refused. */
+    inboundConnectionsPerSecondPerHost: number
+  }
+}
+
+export const DEFAULT_LIBP2P_PORT = 4101
+export const DEFAULT_API_PORT = 4100
+
+export function defaultConfig(): NodeConfig {
+  return {
+    roles: ['worker', 'requester'],
+    listen: [`/ip4/0.0.0.0/tcp/${DEFAULT_LIBP2P_PORT}`, `/ip4/0.0.0.0/tcp/${DEFAULT_LIBP2P_PORT + 1}/ws`],
+    announce: [],
+    bootstrap: [],
+    mdns: false,
+    relayClient: true,
+    dht: { mode: 'auto', privateAddresses: false },
+    api: { host: '127.0.0.1', port: DEFAULT_API_PORT },
+    metrics: false,
+    log: { level: 'info', json: false },
+    limits: {
+      maxConnections: 300,
+      maxParallelDials: 50,
+      maxIncomingPendingConnections: 20,
+      inboundConnectionsPerSecondPerHost: 5
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { type NodeConfig, ROLES, type Role } from './config.js'
+import { ConfigError } from './errors.js'
+
+/**
+ * One overridable setting: where it lives in the config, its environment variable and flag,
+ * and how a string from either becomes a value.
+ */
+export interface Setting {
+  path: string
+  env: string
+  flag: string
+  describe: string
+  parse(raw: string, source: string): unknown
+}
+
+const list = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+
+function bool(raw: string, source: string): boolean {
+  const v = raw.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  throw new ConfigError(`${source} must be true or false, got "${raw}"`)
+}
+
+function port(raw: string, source: string): number {
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`${source} must be a port number between 0 and 65535, got "${raw}"`)
+  }
+  return n
+}
+
+function roles(raw: string, source: string): Role[] {
+  const out = list(raw)
+  for (const r of out) {
+    if (!(ROLES as readonly string[]).includes(r)) {
+      throw new ConfigError(
+        `${source}: unknown role "${r}"; use a comma-separated list of ${ROLES.join(', ')}`
+      )
+    }
+  }
+  return out as Role[]
+}
+
+export const SETTINGS: Setting[] = [
+  { path: 'roles', env: 'RYNUS_ROLES', flag: 'roles', describe: 'worker,requester,super-peer', parse: roles },
+  {
+    path: 'listen',
+    env: 'RYNUS_LISTEN',
+    flag: 'listen',
+    describe: 'comma-separated multiaddrs',
+    parse: list
+  },
+  {
+    path: 'announce',
+    env: 'RYNUS_ANNOUNCE',
+    flag: 'announce',
+    describe: 'comma-separated multiaddrs',
+    parse: list
+  },
+  {
+    path: 'bootstrap',
+    env: 'RYNUS_BOOTSTRAP',
+    flag: 'bootstrap',
+    describe: 'comma-separated /p2p multiaddrs',
+    parse: list
+  },
+  { path: 'mdns', env: 'RYNUS_MDNS', flag: 'mdns', describe: 'true|false', parse: bool },
+  {
+    path: 'relayClient',
+    env: 'RYNUS_RELAY_CLIENT',
+    flag: 'relay-client',
+    describe: 'true|false',
+    parse: bool
+  },
+  {
+    path: 'dht.mode',
+    env: 'RYNUS_DHT_MODE',
+    flag: 'dht-mode',
+    describe: 'auto|server|client',
+    parse: (s) => s.trim()
+  },
+  {
+    path: 'dht.privateAddresses',
+    env: 'RYNUS_DHT_PRIVATE_ADDRESSES',
+    flag: 'dht-private-addresses',
+    describe: 'true|false',
+    parse: bool
+  },
+  {
+    path: 'api.host',
+    env: 'RYNUS_API_HOST',
+    flag: 'api-host',
+    describe: 'IP address',
+    parse: (s) => s.trim()
+  },
+  { path: 'api.port', env: 'RYNUS_API_PORT', flag: 'api-port', describe: 'port', parse: port },
+  { path: 'metrics', env: 'RYNUS_METRICS', flag: 'metrics', describe: 'true|false', parse: bool },
+  {
+    path: 'log.level',
+    env: 'RYNUS_LOG_LEVEL',
+    flag: 'log-level',
+    describe: 'debug|info|warn|error',
+    parse: (s) => s.trim()
+  },
+  { path: 'log.json', env: 'RYNUS_LOG_JSON', flag: 'log-json', describe: 'true|false', parse: bool }
+]
+
+/** Sets `value` at a dotted `path` inside `target`, creating objects on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.')
+  let obj = target
+  for (const part of parts.slice(0, -1)) {
+    if (typeof obj[part] !== 'object' || obj[part] === null) obj[part] = {}
+    obj = obj[part] as Record<string, unknown>
+  }
+  obj[parts[parts.length - 1]] = value
+}
+
+/** Overrides from `RYNUS_*` environment variables. */
+export function overridesFromEnv(env: NodeJS.ProcessEnv): Partial<NodeConfig> {
+  const out: Record<string, unknown> = {}
+  for (const s of SETTINGS) {
+    const raw = env[s.env]
+    if (raw !== undefined && raw !== '') setPath(out, s.path, s.parse(raw, `environment variable ${s.env}`))
+  }
+  return out as Partial<NodeConfig>
+}
+
+/** Overrides from command-line flags (already split by the CLI parser; values are strings or booleans). */
+export function overridesFromFlags(flags: Record<string, string | boolean | undefined>): Partial<NodeConfig> {
+  const out: Record<string, unknown> = {}
+  for (const s of SETTINGS) {
+    const raw = flags[s.flag]
+    if (raw === undefined) continue
+    setPath(out, s.path, s.parse(String(raw), `--${s.flag}`))
+  }
+  return out as Partial<NodeConfig>
+}

@@ -1,0 +1,298 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { LevelDatastore } from 'datastore-level'
+import { Registry } from 'prom-client'
+import { describeError } from '../protocols/common/errors.js'
+import type { Logger } from '../protocols/common/logger.js'
+import { RecordPublisher } from '../protocols/dht-record/publisher.js'
+import { encodeProfile, PROFILE_KIND, PROFILE_TTL_MS } from '../protocols/profile/index.js'
+import { registerNodeRoutes } from './api/node-routes.js'
+import { ApiServer } from './api/server.js'
+import type { NodeConfig } from './config/config.js'
+import { PortInUseError } from './config/errors.js'
+import { ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from './data-dir.js'
+import { BootstrapKeeper } from './libp2p/bootstrap-keeper.js'
+import { createRynusLibp2p } from './libp2p/create.js'
+import type { RynusLibp2p } from './libp2p/types.js'
+import { createLogger } from './logger.js'
+import { classifyReachability, type Reachability } from './reachability.js'
+import { packageRoot, RYNUS_VERSION, type Versions, versions } from './version.js'
+
+export interface RynusNodeOptions {
+  dataDir: string
+  config: NodeConfig
+  logger?: Logger
+  /** Extra gossip topics to allow beyond the protocol's own (tests, experiments). */
+  extraTopics?: string[]
+  /** Built web UI to serve; defaults to `<package>/webui/dist` when it exists. */
+  webuiDir?: string
+}
+
+export interface NodeStatus {
+  peerId: string
+  addresses: string[]
+  roles: NodeConfig['roles']
+  reachability: Reachability
+  versions: Versions
+  startedAt: string
+  uptimeSeconds: number
+  connections: number
+  dataDir: string
+}
+
+export interface PeerSummary {
+  peerId: string
+  addresses: string[]
+  direction: 'inbound' | 'outbound'
+  relayed: boolean
+  latencyMs?: number
+  protocols: string[]
+}
+
+/** A started piece of the node, stopped in reverse order. */
+interface Stoppable {
+  name: string
+  stop(): Promise<void> | void
+}
+
+/**
+ * The whole node, built in dependency order in one place and stopped in reverse:
+ * data dir → datastore → libp2p → record publishers → HTTP API.
+ */
+export class RynusNode {
+  readonly config: NodeConfig
+  readonly dataDir: string
+  readonly log: Logger
+  readonly libp2p: RynusLibp2p
+  readonly api: ApiServer
+  readonly metrics?: Registry
+  private readonly datastore: LevelDatastore
+  private readonly privateKey: PrivateKey
+  private readonly started: Stoppable[] = []
+  private readonly shutdown = new AbortController()
+  private startedAt = new Date()
+  private lastReachability?: Reachability['status']
+
+  private constructor(
+    opts: RynusNodeOptions,
+    parts: {
+      log: Logger
+      datastore: LevelDatastore
+      privateKey: PrivateKey
+      libp2p: RynusLibp2p
+      api: ApiServer
+      metrics?: Registry
+    }
+  ) {
+    this.config = opts.config
+    this.dataDir = opts.dataDir
+    this.log = parts.log
+    this.datastore = parts.datastore
+    this.privateKey = parts.privateKey
+    this.libp2p = parts.libp2p
+    this.api = parts.api
+    this.metrics = parts.metrics
+  }
+
+  static async create(opts: RynusNodeOptions): Promise<RynusNode> {
+    const { config, dataDir } = opts
+    const log = opts.logger ?? createLogger(config.log)
+    await ensureDataDir(dataDir)
+    const privateKey = await loadOrCreatePeerKey(dataDir)
+    const token = await loadOrCreateApiToken(dataDir)
+    const datastore = new LevelDatastore(join(dataDir, 'datastore'))
+    const metrics = config.metrics ? new Registry() : undefined
+    const libp2p = await createRynusLibp2p({
+      privateKey,
+      datastore,
+      config,
+      version: RYNUS_VERSION,
+      metricsRegistry: metrics,
+      extraTopics: opts.extraTopics
+    })
+    const defaultUi = join(packageRoot(), 'webui', 'dist')
+    const webuiDir = opts.webuiDir ?? (existsSync(join(defaultUi, 'index.html')) ? defaultUi : undefined)
+    let node: RynusNode | undefined
+    const api = new ApiServer(
+      {
+        host: config.api.host,
+        port: config.api.port,
+        token,
+        webuiDir,
+        greeting: () => (node !== undefined ? [{ type: 'status', status: node.status() }] : []),
+        metrics:
+          metrics !== undefined
+            ? async () => ({ contentType: metrics.contentType, body: await metrics.metrics() })
+            : undefined
+      },
+      { logger: log.child('api') }
+    )
+    node = new RynusNode(opts, { log, datastore, privateKey, libp2p, api, metrics })
+    registerNodeRoutes(api, node)
+    return node
+  }
+
+  get peerId(): PeerId {
+    return this.libp2p.peerId
+  }
+
+  /** Aborted when the node begins to stop; long-running work should listen to it. */
+  get signal(): AbortSignal {
+    return this.shutdown.signal
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.datastore.open()
+      this.started.push({ name: 'datastore', stop: () => this.datastore.close() })
+
+      await this.startLibp2p()
+      this.started.push({ name: 'libp2p', stop: () => this.libp2p.stop() })
+      this.watchPeers()
+
+      const keeper = new BootstrapKeeper(this.config.bootstrap, {
+        libp2p: this.libp2p,
+        logger: this.log.child('bootstrap')
+      })
+      keeper.start()
+      this.started.push({ name: 'bootstrap', stop: () => keeper.stop() })
+
+      const profile = new RecordPublisher(
+        {
+          kind: PROFILE_KIND,
+          ttlMs: PROFILE_TTL_MS,
+          payload: () =>
+            encodeProfile({
+              roles: this.config.roles,
+              version: RYNUS_VERSION,
+              startedAt: BigInt(this.startedAt.getTime())
+            })
+        },
+        {
+          privateKey: this.privateKey,
+          peerId: this.peerId,
+          dht: this.libp2p.services.dht,
+          logger: this.log.child('profile')
+        }
+      )
+      profile.start()
+      this.started.push({ name: 'profile', stop: () => profile.stop() })
+
+      await this.api.start()
+      this.started.push({ name: 'api', stop: () => this.api.stop() })
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+    this.startedAt = new Date()
+    this.log.info('node started', { peerId: this.peerId.toString(), roles: this.config.roles.join(',') })
+    this.reportReachability()
+  }
+
+  /** Stops everything in reverse start order; safe to call twice. */
+  async stop(): Promise<void> {
+    this.shutdown.abort()
+    while (this.started.length > 0) {
+      const part = this.started.pop()!
+      try {
+        await part.stop()
+      } catch (err) {
+        this.log.warn('error while stopping', { part: part.name, error: describeError(err) })
+      }
+    }
+  }
+
+  status(): NodeStatus {
+    return {
+      peerId: this.peerId.toString(),
+      addresses: this.libp2p.getMultiaddrs().map((a) => a.toString()),
+      roles: this.config.roles,
+      reachability: this.reachability(),
+      versions: versions(),
+      startedAt: this.startedAt.toISOString(),
+      uptimeSeconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      connections: this.libp2p.getConnections().length,
+      dataDir: this.dataDir
+    }
+  }
+
+  reachability(): Reachability {
+    return classifyReachability(this.libp2p.getMultiaddrs(), {
+      superPeer: this.config.roles.includes('super-peer'),
+      relayClient: this.config.relayClient
+    })
+  }
+
+  async peers(): Promise<PeerSummary[]> {
+    const out: PeerSummary[] = []
+    for (const conn of this.libp2p.getConnections()) {
+      if (out.some((p) => p.peerId === conn.remotePeer.toString())) continue
+      const peer = await this.libp2p.peerStore.get(conn.remotePeer).catch(() => undefined)
+      out.push({
+        peerId: conn.remotePeer.toString(),
+        addresses: [conn.remoteAddr.toString()],
+        direction: conn.direction,
+        relayed: conn.remoteAddr.toString().includes('/p2p-circuit'),
+        latencyMs: conn.rtt,
+        protocols: peer?.protocols ?? []
+      })
+    }
+    return out
+  }
+
+  private async startLibp2p(): Promise<void> {
+    try {
+      await this.libp2p.start()
+    } catch (err) {
+      const text = `${describeError(err)} ${describeError((err as { cause?: unknown }).cause)}`
+      if (text.includes('EADDRINUSE') || /could not listen/i.test(text)) {
+        throw new PortInUseError(
+          `cannot listen on ${this.config.listen.join(', ')}: the port is already in use by another program; ` +
+            'stop it or pass --listen with a free port (e.g. /ip4/0.0.0.0/tcp/4111)',
+          { cause: err }
+        )
+      }
+      throw err
+    }
+  }
+
+  private watchPeers(): void {
+    const onConnect = (evt: CustomEvent<PeerId>): void => {
+      this.api.broadcast({
+        type: 'peer:connect',
+        peerId: evt.detail.toString(),
+        at: new Date().toISOString()
+      })
+    }
+    const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+      this.api.broadcast({
+        type: 'peer:disconnect',
+        peerId: evt.detail.toString(),
+        at: new Date().toISOString()
+      })
+    }
+    const onSelfUpdate = (): void => this.reportReachability()
+    this.libp2p.addEventListener('peer:connect', onConnect)
+    this.libp2p.addEventListener('peer:disconnect', onDisconnect)
+    this.libp2p.addEventListener('self:peer:update', onSelfUpdate)
+    this.started.push({
+      name: 'peer events',
+      stop: () => {
+        this.libp2p.removeEventListener('peer:connect', onConnect)
+        this.libp2p.removeEventListener('peer:disconnect', onDisconnect)
+        this.libp2p.removeEventListener('self:peer:update', onSelfUpdate)
+      }
+    })
+  }
+
+  private reportReachability(): void {
+    if (this.started.length === 0 || this.shutdown.signal.aborted) return
+    const r = this.reachability()
+    if (r.status === this.lastReachability) return
+    this.lastReachability = r.status
+    this.log.info(`reachability: ${r.summary}`, { status: r.status })
+    for (const line of r.advice) this.log.info(`  to fix: ${line}`)
+    this.api.broadcast({ type: 'status', status: this.status() })
+  }
+}

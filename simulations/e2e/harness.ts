@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultConfig, type NodeConfig } from '../../node/config/config.js'
+import { validateConfig } from '../../node/config/load.js'
+import { RynusNode } from '../../node/rynus-node.js'
+import type { Logger } from '../../protocols/common/logger.js'
+import { silentLogger } from '../../protocols/common/logger.js'
+
+export interface TestNodeOptions {
+  roles?: NodeConfig['roles']
+  bootstrap?: string[]
+  /** Listen addresses; default one TCP port on 127.0.0.1. `[]` makes a node only reachable via relay. */
+  listen?: string[]
+  dataDir?: string
+  extraTopics?: string[]
+  logger?: Logger
+}
+
+/** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
+export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
+  const cfg = defaultConfig()
+  cfg.roles = opts.roles ?? ['worker', 'requester']
+  cfg.listen = opts.listen ?? ['/ip4/127.0.0.1/tcp/0']
+  cfg.bootstrap = opts.bootstrap ?? []
+  cfg.api = { host: '127.0.0.1', port: 0 }
+  cfg.dht = { mode: 'server', privateAddresses: true }
+  cfg.limits.inboundConnectionsPerSecondPerHost = 1000
+  cfg.log.level = 'warn'
+  return validateConfig(cfg)
+}
+
+const dirs: string[] = []
+
+export async function tempDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'rynus-test-'))
+  dirs.push(dir)
+  return dir
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })))
+}
+
+export async function startTestNode(opts: TestNodeOptions = {}): Promise<RynusNode> {
+  const node = await RynusNode.create({
+    dataDir: opts.dataDir ?? (await tempDataDir()),
+    config: loopbackConfig(opts),
+    logger: opts.logger ?? silentLogger,
+    extraTopics: opts.extraTopics
+  })
+  await node.start()
+  return node
+}
+
+/** The first TCP address of a node with its /p2p suffix, for bootstrap lists. */
+export function dialAddress(node: RynusNode): string {
+  const addr = node.libp2p
+    .getMultiaddrs()
+    .find((a) => a.toString().includes('/tcp/') && !a.toString().includes('/ws'))
+  if (addr === undefined) throw new Error(`node ${node.peerId.toString()} has no TCP address`)
+  return addr.toString()
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it succeeded. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  stepMs = 100
+): Promise<boolean> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, stepMs))
+  }
+  return check()
+}
