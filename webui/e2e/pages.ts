@@ -197,12 +197,56 @@ async function checkFailureStates(
   }
 }
 
+export interface CheckPagesOptions {
+  /**
+   * Makes one connected peer go away (e.g. stops a devnet worker). When given, the Explorer must show the peer
+   * leave, live and without a reload: the activity feed names it and the peer table shrinks.
+   */
+  disconnectPeer?: () => Promise<void>
+}
+
+async function checkLiveUpdates(
+  browser: Browser,
+  address: string,
+  expected: Expected,
+  disconnectPeer: () => Promise<void>,
+  dir: string
+): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  context.setDefaultTimeout(TIMEOUT_MS)
+  const page = await context.newPage()
+  const errors = collectConsoleErrors(page)
+  try {
+    await page.goto(address)
+    await checkPage(page, 'Explorer', expected)
+    await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor()
+    const livePeers = async (): Promise<number> =>
+      Number.parseInt(
+        (await page.getByTestId('live-peers').getByTestId('stat-value').textContent()) ?? '',
+        10
+      )
+    await waitFor(async () => (await livePeers()) > 0, 'the live peer count')
+    const before = await livePeers()
+    await disconnectPeer()
+    await page.getByTestId('activity').getByText('disconnected').first().waitFor({ timeout: 60_000 })
+    await waitFor(async () => (await livePeers()) < before, 'the live peer count to drop')
+    await page.screenshot({ path: join(dir, 'desktop-explorer-live.png'), fullPage: true })
+    assert.deepEqual(errors, [], 'no console errors while peers come and go')
+  } finally {
+    await context.close()
+  }
+}
+
 /**
  * Visits every page at 1280×800 and 390×844 against a running node, asserts what a user must see (this node's
  * peer id, the peer rows, versions, addresses, help), a console free of errors, and saves screenshots to
  * `screenshotDir`. Throws an AssertionError (or a Playwright timeout) on the first failure.
  */
-export async function checkPages(baseUrlWithToken: string, screenshotDir: string): Promise<void> {
+export async function checkPages(
+  baseUrlWithToken: string,
+  screenshotDir: string,
+  options: CheckPagesOptions = {}
+): Promise<void> {
   const { origin, token } = parseUiAddress(baseUrlWithToken)
   await mkdir(screenshotDir, { recursive: true })
   const expected = await fetchExpected(origin, token)
@@ -211,6 +255,9 @@ export async function checkPages(baseUrlWithToken: string, screenshotDir: string
     for (const viewport of VIEWPORTS)
       await checkViewport(browser, baseUrlWithToken, viewport, expected, screenshotDir)
     await checkFailureStates(browser, baseUrlWithToken, origin, screenshotDir)
+    if (options.disconnectPeer !== undefined) {
+      await checkLiveUpdates(browser, baseUrlWithToken, expected, options.disconnectPeer, screenshotDir)
+    }
   } finally {
     await browser.close()
   }

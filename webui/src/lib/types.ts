@@ -18,6 +18,8 @@ export interface NodeStatus {
   startedAt: string
   uptimeSeconds: number
   connections: number
+  /** Where the node keeps its key, config and databases. */
+  dataDir?: string
 }
 
 export interface PeerInfo {
