@@ -6,7 +6,14 @@ import { Registry } from 'prom-client'
 import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
 import { RecordPublisher } from '../protocols/dht-record/publisher.js'
-import { encodeProfile, PROFILE_KIND, PROFILE_TTL_MS } from '../protocols/profile/index.js'
+import { recordKey, signRecord, verifyRecord } from '../protocols/dht-record/record.js'
+import {
+  decodeProfile,
+  encodeProfile,
+  type NodeProfile,
+  PROFILE_KIND,
+  PROFILE_TTL_MS
+} from '../protocols/profile/index.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
 import type { NodeConfig } from './config/config.js'
@@ -162,6 +169,7 @@ export class RynusNode {
         {
           kind: PROFILE_KIND,
           ttlMs: PROFILE_TTL_MS,
+          retryMs: 2_000,
           payload: () =>
             encodeProfile({
               roles: this.config.roles,
@@ -239,6 +247,39 @@ export class RynusNode {
       })
     }
     return out
+  }
+
+  /** Signs `payload` as this peer's record of `kind` and stores it in the DHT. */
+  async putRecord(kind: string, payload: Uint8Array, ttlMs: number): Promise<void> {
+    const value = await signRecord(this.privateKey, kind, payload, ttlMs)
+    for await (const _event of this.libp2p.services.dht.put(recordKey(kind, this.peerId), value, {
+      signal: this.shutdown.signal
+    })) {
+      // drain the query
+    }
+  }
+
+  /**
+   * Reads a peer's profile (roles, version) from the DHT, verified against its key.
+   * Undefined when no valid record is found in time.
+   */
+  async lookupProfile(peerId: PeerId, timeoutMs = 10_000): Promise<NodeProfile | undefined> {
+    const key = recordKey(PROFILE_KIND, peerId)
+    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)])
+    try {
+      for await (const event of this.libp2p.services.dht.get(key, { signal })) {
+        if (event.name !== 'VALUE') continue
+        try {
+          const record = await verifyRecord(key, event.value)
+          return decodeProfile(record.payload)
+        } catch (err) {
+          this.log.debug('ignoring invalid profile record', { error: describeError(err) })
+        }
+      }
+    } catch (err) {
+      this.log.debug('profile lookup failed', { peer: peerId.toString(), error: describeError(err) })
+    }
+    return undefined
   }
 
   private async startLibp2p(): Promise<void> {

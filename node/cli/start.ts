@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadConfig } from '../config/load.js'
 import { overridesFromEnv, overridesFromFlags } from '../config/settings.js'
+import { ensureDataDir } from '../data-dir.js'
 import { createLogger } from '../logger.js'
 import { RynusNode } from '../rynus-node.js'
 import { API_ADDRESS_FILE } from './api-client.js'
@@ -12,6 +13,7 @@ import type { Output } from './output.js'
 /** `rynus-node start`: runs the node until SIGINT/SIGTERM, then stops it cleanly and exits 0. */
 export async function startCommand(flags: Flags, out: Output): Promise<number> {
   const dataDir = dataDirFrom(flags)
+  await ensureDataDir(dataDir)
   const config = await loadConfig(dataDir, [
     { where: 'environment', values: overridesFromEnv(process.env) },
     { where: 'flags', values: overridesFromFlags(flags) }

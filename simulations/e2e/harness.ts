@@ -15,6 +15,7 @@ export interface TestNodeOptions {
   dataDir?: string
   extraTopics?: string[]
   logger?: Logger
+  metrics?: boolean
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -27,6 +28,7 @@ export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
   cfg.dht = { mode: 'server', privateAddresses: true }
   cfg.limits.inboundConnectionsPerSecondPerHost = 1000
   cfg.log.level = 'warn'
+  cfg.metrics = opts.metrics ?? false
   return validateConfig(cfg)
 }
 
@@ -74,4 +76,9 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, stepMs))
   }
   return check()
+}
+
+/** How many peers are in a node's DHT routing table (kad-dht keeps it off its public type). */
+export function routingTableSize(node: RynusNode): number {
+  return (node.libp2p.services.dht as unknown as { routingTable: { size: number } }).routingTable.size
 }

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { WebSocket } from 'ws'
+import type { RynusNode } from '../../node/rynus-node.js'
+import { dialAddress, removeTempDirs, startTestNode } from './harness.js'
+
+describe('the local HTTP API', () => {
+  let node: RynusNode
+  let base: string
+  let token: string
+
+  before(async () => {
+    node = await startTestNode({ metrics: true })
+    const { port } = node.api.address()
+    base = `http://127.0.0.1:${port}`
+    token = (await readFile(join(node.dataDir, 'api-token'), 'utf8')).trim()
+  })
+  after(async () => {
+    await node.stop()
+    await removeTempDirs()
+  })
+
+  it('listens on 127.0.0.1 only', () => {
+    assert.equal(node.api.address().host, '127.0.0.1')
+  })
+
+  it('refuses requests without the token or with a wrong one', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${token}` }]) {
+      const res = await fetch(`${base}/api/v1/status`, { headers })
+      assert.equal(res.status, 401)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      assert.equal(body.error.code, 'ERR_UNAUTHORIZED')
+      assert.match(body.error.message, /api-token/)
+    }
+    assert.equal((await fetch(`${base}/metrics`)).status, 401)
+  })
+
+  it('answers status and peers with the token', async () => {
+    const res = await fetch(`${base}/api/v1/status`, { headers: { authorization: `Bearer ${token}` } })
+    assert.equal(res.status, 200)
+    const s = (await res.json()) as {
+      peerId: string
+      roles: string[]
+      reachability: { status: string }
+      versions: { libp2p: string }
+    }
+    assert.equal(s.peerId, node.peerId.toString())
+    assert.deepEqual(s.roles, ['worker', 'requester'])
+    assert.equal(s.reachability.status, 'lan-only')
+    assert.match(s.versions.libp2p, /^3\./)
+    const peers = await fetch(`${base}/api/v1/peers`, { headers: { authorization: `Bearer ${token}` } })
+    assert.deepEqual(await peers.json(), { peers: [] })
+    const missing = await fetch(`${base}/api/v1/nothing-here`, {
+      headers: { authorization: `Bearer ${token}` }
+    })
+    assert.equal(missing.status, 404)
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'ERR_NOT_FOUND')
+  })
+
+  it('serves Prometheus metrics including libp2p metrics when enabled', async () => {
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    assert.equal(res.status, 200)
+    const text = await res.text()
+    assert.match(text, /libp2p_/)
+  })
+
+  it('streams peer events over the WebSocket, and only with the token', async () => {
+    const refused = new WebSocket(`ws://127.0.0.1:${node.api.address().port}/api/v1/events`)
+    const refusal = await new Promise<string>((resolve) => {
+      refused.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)))
+      refused.on('error', (err) => resolve(err.message))
+    })
+    assert.match(refusal, /401/)
+
+    const ws = new WebSocket(`ws://127.0.0.1:${node.api.address().port}/api/v1/events?token=${token}`)
+    const events: Array<{ type: string; peerId?: string }> = []
+    ws.on('message', (data) => events.push(JSON.parse(data.toString()) as { type: string }))
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    const other = await startTestNode({ bootstrap: [dialAddress(node)] })
+    const end = Date.now() + 10_000
+    while (!events.some((e) => e.type === 'peer:connect') && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50))
+    assert.equal(events[0]?.type, 'status', 'the first event is the current status')
+    assert.ok(
+      events.some((e) => e.type === 'peer:connect' && e.peerId === other.peerId.toString()),
+      'a peer:connect event for the new peer'
+    )
+    await other.stop()
+    while (!events.some((e) => e.type === 'peer:disconnect') && Date.now() < end + 5_000) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    assert.ok(events.some((e) => e.type === 'peer:disconnect' && e.peerId === other.peerId.toString()))
+    ws.close()
+  })
+})
