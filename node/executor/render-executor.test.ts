@@ -110,6 +110,16 @@ describe('RenderExecutor (real Blender in the sandbox)', () => {
     assert.equal(ok.frames.length, 1)
   })
 
+  it('fails cleanly when an output would pass the file-size limit', async () => {
+    const tiny = new RenderExecutor({ limits: { fileSizeBytes: 1000 } }, { logger: silentLogger })
+    const jobDir = await jobWith(SAMPLE_SCENE)
+    await assert.rejects(tiny.run(task(jobDir, { resolution: { x: 320, y: 180 } })), (err: unknown) => {
+      assert.ok(err instanceof RenderFailedError)
+      assert.match(err.message, /File too large/)
+      return true
+    })
+  })
+
   it('kills a render that passes its timeout, leaving no Blender behind', async () => {
     const name = `hang-${randomBytes(6).toString('hex')}.blend`
     const jobDir = await jobWith(SAMPLE_SCENE, name)

@@ -84,9 +84,17 @@ export interface RenderResult {
 const SIGNAL_EXITS: Record<number, string> = {
   134: 'Blender aborted (SIGABRT)',
   137: 'Blender was killed (SIGKILL)',
-  139: 'Blender crashed (SIGSEGV)',
+  139: 'Blender crashed (SIGSEGV; often memory exhausted under the memory limit)',
   152: 'Blender used up its CPU-time limit (SIGXCPU)',
   153: 'Blender wrote a file larger than the file-size limit (SIGXFSZ)'
+}
+
+const MAX_REASON_CHARS = 300
+
+/** The last non-empty line of a stream tail (e.g. "error while loading shared libraries: …"), shortened. */
+function lastLine(text: string): string | undefined {
+  const line = text.trim().split('\n').pop()?.trim()
+  return line ? line.slice(0, MAX_REASON_CHARS) : undefined
 }
 
 /**
@@ -227,6 +235,7 @@ export class RenderExecutor {
       const why =
         tracker.errors[0] ??
         SIGNAL_EXITS[result.exitCode ?? -1] ??
+        lastLine(result.stderrTail) ??
         (missing.length > 0
           ? `frames ${missing.slice(0, 10).join(', ')} were not saved`
           : `exit code ${result.exitCode}`)
