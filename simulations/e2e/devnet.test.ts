@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { DEVNET_NODES } from '../../node/devnet/plan.js'
+import { checkPages } from '../../webui/e2e/pages.js'
+import { removeTempDirs, startTestNode, waitFor } from './harness.js'
 
 const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
+/** Git-ignored; a person can look at what the UI showed. */
+const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/webui', import.meta.url))
 
 interface DevnetSummary {
   connectedSeconds: number
@@ -50,10 +55,11 @@ async function runDevnet(
 describe('rynus-node devnet', () => {
   const dirs: string[] = []
   after(async () => {
+    await removeTempDirs()
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })))
   })
 
-  it('starts a super-peer, two workers and a requester that all connect, serves the requester API, and stops on Ctrl-C', async () => {
+  it('starts a super-peer, two workers and a requester that all connect, serves the web UI, and stops on Ctrl-C', async () => {
     const baseDir = await mkdtemp(join(tmpdir(), 'rynus-devnet-'))
     dirs.push(baseDir)
     const first = await runDevnet(baseDir, async (s) => {
@@ -72,6 +78,17 @@ describe('rynus-node devnet', () => {
           `requester is connected to ${n.name}`
         )
       }
+
+      // the web UI a person opens: every page at desktop and phone size in the system's Chromium,
+      // with a visitor node that leaves while the Explorer is open
+      const requester = s.nodes.find((n) => n.name === 'requester')!
+      const port = DEVNET_NODES.find((n) => n.name === 'requester')!.tcpPort
+      const visitor = await startTestNode({
+        bootstrap: [`/ip4/127.0.0.1/tcp/${port}/p2p/${requester.peerId}`]
+      })
+      assert.ok(await waitFor(() => visitor.libp2p.getConnections().length > 0), 'the visitor joined')
+      await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
+      await visitor.stop()
     })
     assert.equal(first.code, 0, `Ctrl-C stops the devnet cleanly (exit 0); stderr: ${first.stderr}`)
     console.log(`# devnet: all nodes connected ${first.summary.connectedSeconds} s after start`)
