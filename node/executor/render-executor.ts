@@ -127,8 +127,8 @@ export class RenderExecutor {
           : undefined
     )
     const blender = this.opts.blenderPath ?? 'blender'
+    this.log.debug('render input', { blendFile: task.blendFile })
     this.log.info('render start', {
-      blendFile: task.blendFile,
       frames: frames.length,
       engine: task.engine,
       device: task.device

@@ -1,3 +1,22 @@
+/**
+ * The job sandbox: bubblewrap (no setuid, user namespaces) plus prlimit.
+ *
+ * - Namespaces: all unshared (user, pid, net, ipc, uts, cgroup, mount); the net namespace has
+ *   only its own loopback, so nothing on the host or beyond is reachable. No capabilities, no
+ *   nested user namespaces, new session (no TIOCSTI), killed when the node dies.
+ * - Files: /usr (and the /lib, /bin links into it) and a few /etc files read-only; fresh /proc and
+ *   a minimal /dev; a size-capped tmpfs at /tmp and /dev/shm; the job folder at /job is the only
+ *   writable host path; the root and /dev are remounted read-only. Environment cleared.
+ * - Limits: prlimit inside the sandbox sets RLIMIT_CPU, RLIMIT_AS, RLIMIT_FSIZE, RLIMIT_NPROC
+ *   and no core dumps, hard, before the job's command starts. RLIMIT_NPROC counts per user per
+ *   user namespace (Linux 5.14+), so in the sandbox's fresh namespace only its own tasks count.
+ *   Root is exempt from RLIMIT_NPROC, so when the node runs as root bwrap is started as uid 65534
+ *   (the job folder is handed to that uid); otherwise it runs as the node's own user.
+ * - Time: a wall timeout SIGKILLs bwrap's process group; the sandbox's pid namespace dies with
+ *   its init, so every process the job started goes with it.
+ * - Not limited: the number of files in /job (disk space), which needs a quota or a size-limited
+ *   file system for the job folders.
+ */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
