@@ -55,7 +55,7 @@ async function libp2pReceiver(): Promise<void> {
   })
   await node.start()
   await node.libp2p.handle(TRANSFER_PROTOCOL, async (stream) => {
-    await receiveAndReport(stream)
+    await receiveAndReport(stream, { hash: false })
   })
   const addr = node.libp2p.getMultiaddrs().find((a) => !a.toString().includes('/ws'))!
   process.send?.({ ready: addr.toString() })

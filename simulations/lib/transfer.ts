@@ -45,16 +45,23 @@ export function expectedReport(source: Uint8Array, total: number, chunkSize = 64
   return { bytes: total, sha256: hash.digest('hex') }
 }
 
-/** Listener side: reads to the end, replies with the report as JSON, closes. */
-export async function receiveAndReport(stream: Stream): Promise<TransferReport> {
-  const hash = createHash('sha256')
+/**
+ * Listener side: reads to the end, replies with the report as JSON, closes. `hash: false`
+ * only counts bytes (for throughput measurements, like a raw TCP sink).
+ */
+export async function receiveAndReport(
+  stream: Stream,
+  opts: { hash?: boolean } = {}
+): Promise<TransferReport> {
+  const hash = opts.hash === false ? undefined : createHash('sha256')
   let bytes = 0
   for await (const chunk of stream) {
-    const buf = chunk instanceof Uint8Array ? chunk : chunk.subarray()
-    hash.update(buf)
-    bytes += buf.byteLength
+    if (hash !== undefined) {
+      for (const buf of chunk instanceof Uint8Array ? [chunk] : chunk) hash.update(buf)
+    }
+    bytes += chunk.byteLength
   }
-  const report = { bytes, sha256: hash.digest('hex') }
+  const report = { bytes, sha256: hash?.digest('hex') ?? '' }
   stream.send(new TextEncoder().encode(JSON.stringify(report)))
   await stream.close()
   return report
