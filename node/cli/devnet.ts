@@ -65,6 +65,7 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
       ...devnet.nodes.map(
         (n) => `  ${n.spec.name.padEnd(11)} ${n.peerId}  api ${n.apiBase}  log ${n.dataDir}/node.log`
       ),
+      ...devnet.serviceSummary(),
       '',
       `open the requester's web UI: ${ui}`,
       `CLI against it: rynus-node status --data-dir ${requester.dataDir}`,

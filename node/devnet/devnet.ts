@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { RynusError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
+import type { NodeConfig } from '../config/config.js'
 import { configPath } from '../config/load.js'
 import { API_TOKEN_FILE, ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from '../data-dir.js'
 import { DEVNET_NODES, type DevnetNodeSpec, devnetConfig } from './plan.js'
@@ -14,6 +15,8 @@ export interface DevnetOptions {
   baseDir: string
   /** Path of the compiled CLI (dist/node/bin.js). */
   binPath: string
+  /** Extra processes and setup steps (a chain, contracts…), started before the nodes. */
+  services?: DevnetService[]
   logger: Logger
   /** How long to wait for every node to see every other. */
   connectTimeoutMs?: number
@@ -26,6 +29,21 @@ export interface DevnetNode {
   token: string
   apiBase: string
   process?: ChildProcess
+}
+
+/**
+ * Something the devnet runs besides the nodes. Started after the node identities exist and
+ * before any node starts (so it can fund them or put addresses into their configs), stopped
+ * after the nodes.
+ */
+export interface DevnetService {
+  name: string
+  start(ctx: { baseDir: string; nodes: DevnetNode[]; logger: Logger }): Promise<void>
+  /** Adjusts a node's config before it is written. */
+  configure?(node: DevnetNode, config: NodeConfig): void | Promise<void>
+  /** Lines for the summary the devnet prints once up. */
+  summary?(): string[]
+  stop(): Promise<void>
 }
 
 export class DevnetError extends RynusError {
@@ -62,6 +80,7 @@ export class Devnet {
   readonly nodes: DevnetNode[] = []
   private readonly opts: DevnetOptions
   private stopping = false
+  private readonly startedServices: DevnetService[] = []
   private readonly exited: Array<(node: DevnetNode, code: number | null) => void> = []
 
   constructor(opts: DevnetOptions) {
@@ -70,16 +89,27 @@ export class Devnet {
 
   /** Data dirs, identities and configs. The super-peer comes first: everyone bootstraps from it. */
   async prepare(): Promise<void> {
-    let superPeerAddr: string | undefined
     for (const spec of DEVNET_NODES) {
       const dataDir = join(this.opts.baseDir, spec.name)
       await ensureDataDir(dataDir)
       const peerId = peerIdFromPrivateKey(await loadOrCreatePeerKey(dataDir)).toString()
       const token = await loadOrCreateApiToken(dataDir)
-      await writeFile(configPath(dataDir), `${JSON.stringify(devnetConfig(spec, superPeerAddr), null, 2)}\n`)
-      if (spec.roles.includes('super-peer'))
-        superPeerAddr = `/ip4/127.0.0.1/tcp/${spec.tcpPort}/p2p/${peerId}`
       this.nodes.push({ spec, dataDir, peerId, token, apiBase: `http://127.0.0.1:${spec.apiPort}` })
+    }
+    for (const service of this.opts.services ?? []) {
+      this.opts.logger.info(`starting ${service.name}`)
+      await service.start({ baseDir: this.opts.baseDir, nodes: this.nodes, logger: this.opts.logger })
+      this.startedServices.push(service)
+    }
+    const superPeer = this.nodes.find((n) => n.spec.roles.includes('super-peer'))
+    const superPeerAddr =
+      superPeer !== undefined
+        ? `/ip4/127.0.0.1/tcp/${superPeer.spec.tcpPort}/p2p/${superPeer.peerId}`
+        : undefined
+    for (const node of this.nodes) {
+      const config = devnetConfig(node.spec, superPeerAddr)
+      for (const service of this.startedServices) await service.configure?.(node, config)
+      await writeFile(configPath(node.dataDir), `${JSON.stringify(config, null, 2)}\n`)
     }
     for (const { spec } of this.nodes) {
       for (const port of [spec.tcpPort, spec.wsPort, spec.apiPort]) {
@@ -182,6 +212,17 @@ export class Devnet {
       await done
       clearTimeout(timer)
     }
+    while (this.startedServices.length > 0) {
+      const service = this.startedServices.pop()!
+      await service.stop().catch((err: unknown) => {
+        this.opts.logger.warn(`stopping ${service.name} failed`, { error: String(err) })
+      })
+    }
+  }
+
+  /** Summary lines of every service. */
+  serviceSummary(): string[] {
+    return this.startedServices.flatMap((s) => s.summary?.() ?? [])
   }
 
   requester(): DevnetNode {
