@@ -14,9 +14,19 @@ export function unitPriceFor(floor: bigint, work: WorkRatio): bigint {
   if (floor <= 0n) return 0n
   const scaled = ceilDiv(floor * work.num, work.den)
   const minimum = ceilDiv(floor, MIN_FLOOR_DIVISOR)
-  // bigints: Math.max does not apply
-  if (scaled < minimum) return minimum
-  return scaled
+  return maxBigInt(scaled, minimum)
+}
+
+/** The smaller of two bigints (Math.min does not take bigints). */
+export function minBigInt(a: bigint, b: bigint): bigint {
+  if (b < a) return b
+  return a
+}
+
+/** The larger of two bigints. */
+export function maxBigInt(a: bigint, b: bigint): bigint {
+  if (b > a) return b
+  return a
 }
 
 /** Work ratio as a float, for time estimates (not money). */

@@ -1,4 +1,5 @@
 import type { RenderParams } from './kinds/render/types.js'
+import type { Bid } from './rank/types.js'
 import type { JobSpec } from './spec/types.js'
 
 /** Real peer ids (Ed25519), for specs and bids in tests. */
@@ -40,5 +41,20 @@ export function renderSpec(
       format: 'PNG',
       ...render
     }
+  }
+}
+
+/** A bid from `worker` at 100 base units per frame, 10 s per frame, one free slot. */
+export function bid(worker: string, overrides: Partial<Bid> = {}): Bid {
+  return {
+    worker,
+    pricePerUnit: 100n,
+    etaSecondsPerUnit: 10,
+    gpuModel: 'nvidia-geforce-rtx-4090',
+    vramBytes: 24e9,
+    freeSlots: 1,
+    tier: 'global',
+    receivedAt: 0,
+    ...overrides
   }
 }

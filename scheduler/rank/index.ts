@@ -1,0 +1,8 @@
+export { explorationRanker } from './exploration.js'
+export { failuresRanker } from './failures.js'
+export { latencyRanker } from './latency.js'
+export { priceRanker } from './price.js'
+export { rank, type ScoredBid, scoreBids } from './rank.js'
+export { speedRanker } from './speed.js'
+export { tierRanker } from './tier.js'
+export * from './types.js'

@@ -1,0 +1,11 @@
+/** A deterministic RNG in [0, 1) (mulberry32), for tests and simulations; nodes pass `Math.random`. */
+export function seededRng(seed: number): () => number {
+  let state = seed >>> 0
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
