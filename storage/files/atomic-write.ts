@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto'
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { describeError } from '../../protocols/common/errors.js'
+import { PARTIAL_SUFFIX } from './constants.js'
+import { DestinationError } from './errors.js'
+
+/** Runs a filesystem step of an export, turning its failure into a DestinationError. */
+export async function onDisk<T>(path: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOSPC'
+        ? 'the disk is full; free some space and retry'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied; choose a folder the node may write to'
+          : code === 'EISDIR'
+            ? 'a folder is in the way; choose another file name'
+            : describeError(err)
+    throw new DestinationError(path, reason, { cause: err })
+  }
+}
+
+/** A sibling name for a temporary file or folder that becomes `path` on success. */
+export function partialPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`)
+}
+
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0
+  while (offset < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset)
+    offset += bytesWritten
+  }
+}
+
+/**
+ * Writes `chunks` to a temporary file next to `dest`, syncs it and renames it onto `dest`:
+ * `dest` is either absent/unchanged or complete, never half-written. On any failure (fetch
+ * or disk) the temporary file is removed. Returns the number of bytes written.
+ */
+export async function writeFileAtomically(
+  dest: string,
+  chunks: AsyncIterable<Uint8Array>,
+  onChunk: (n: number) => void
+): Promise<number> {
+  await onDisk(dest, () => mkdir(dirname(dest), { recursive: true }))
+  const tmp = partialPath(dest)
+  let handle: FileHandle | undefined = await onDisk(dest, () => open(tmp, 'wx', 0o644))
+  let written = 0
+  try {
+    for await (const chunk of chunks) {
+      await onDisk(dest, () => writeAll(handle!, chunk))
+      written += chunk.byteLength
+      onChunk(chunk.byteLength)
+    }
+    await onDisk(dest, () => handle!.sync())
+    await handle.close()
+    handle = undefined
+    await onDisk(dest, () => rename(tmp, dest))
+  } catch (err) {
+    await handle?.close().catch(() => {})
+    await rm(tmp, { force: true }).catch(() => {})
+    throw err
+  }
+  return written
+}

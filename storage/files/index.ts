@@ -1,0 +1,7 @@
+export { parseCid } from './cid.js'
+export * from './constants.js'
+export * from './errors.js'
+export { exportDirectory, exportToFile } from './export.js'
+export { importBytes, importDirectory, importFile } from './import.js'
+export { hasAll } from './local.js'
+export type { ExportOptions, ExportResult, ImportOptions, ImportResult, TransferProgress } from './types.js'
