@@ -1,3 +1,4 @@
+import type { WorkerCapacity } from './capacity.js'
 import type { RenderParams } from './kinds/render/types.js'
 import type { Bid } from './rank/types.js'
 import type { JobSpec } from './spec/types.js'
@@ -57,4 +58,37 @@ export function bid(worker: string, overrides: Partial<Bid> = {}): Bid {
     receivedAt: 0,
     ...overrides
   }
+}
+
+const CPU_RENDER = ['cpu', 'render', 'render:blender-3.4:cycles-cpu', 'train']
+
+/** A CPU-only render worker at 1e15 base units per reference frame (0.001 token), one free slot. */
+export function cpuWorker(peerId: string, overrides: Partial<WorkerCapacity> = {}): WorkerCapacity {
+  return {
+    peerId,
+    capabilities: CPU_RENDER,
+    gpus: [],
+    priceFloorPerUnit: 10n ** 15n,
+    freeSlots: 1,
+    tier: 'global',
+    expiresAt: NOW + 600_000,
+    ...overrides
+  }
+}
+
+/** An RTX 4090 worker (24 GB, CUDA and OptiX), otherwise like cpuWorker. */
+export function rtx4090Worker(peerId: string, overrides: Partial<WorkerCapacity> = {}): WorkerCapacity {
+  return cpuWorker(peerId, {
+    capabilities: [
+      ...CPU_RENDER,
+      'gpu:nvidia-geforce-rtx-4090',
+      'render:blender-3.4:cycles-cuda',
+      'render:blender-3.4:cycles-optix',
+      'vram:>=16g',
+      'vram:>=24g',
+      'vram:>=8g'
+    ],
+    gpus: [{ vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramBytes: 24e9 }],
+    ...overrides
+  })
 }
