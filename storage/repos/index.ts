@@ -1,4 +1,11 @@
-export type { JobLogEntry, JobRecord, NewJobLogEntry, StoredBid, TaskOutput, TaskRecord } from './job-records.js'
-export { type JobSnapshot, JobRepository, type JobWrite, type WriteOptions } from './job-repository.js'
+export type {
+  JobLogEntry,
+  JobRecord,
+  NewJobLogEntry,
+  StoredBid,
+  TaskOutput,
+  TaskRecord
+} from './job-records.js'
+export { JobRepository, type JobSnapshot, type JobWrite, type WriteOptions } from './job-repository.js'
 export { SUBLEVELS } from './keys.js'
 export { SerialQueue } from './serial-queue.js'

@@ -60,13 +60,21 @@ export class JobRepository<Spec = unknown, JobState = unknown, TaskState = unkno
   }
 
   /** Writes a whole job (record and every task) and optional log lines in one batch. */
-  async put(snapshot: JobSnapshot<Spec, JobState, TaskState>, options: WriteOptions, events: NewJobLogEntry[] = []): Promise<void> {
+  async put(
+    snapshot: JobSnapshot<Spec, JobState, TaskState>,
+    options: WriteOptions,
+    events: NewJobLogEntry[] = []
+  ): Promise<void> {
     const jobId = snapshot.job.id
     await this.#queue.run(jobId, () => this.#write(jobId, { ...snapshot, events }, options))
   }
 
   /** Writes the parts of a job that changed, in one batch. */
-  async write(jobId: string, change: JobWrite<Spec, JobState, TaskState>, options: WriteOptions): Promise<void> {
+  async write(
+    jobId: string,
+    change: JobWrite<Spec, JobState, TaskState>,
+    options: WriteOptions
+  ): Promise<void> {
     await this.#queue.run(jobId, () => this.#write(jobId, change, options))
   }
 
@@ -76,7 +84,9 @@ export class JobRepository<Spec = unknown, JobState = unknown, TaskState = unkno
    */
   async update(
     jobId: string,
-    change: (current: JobSnapshot<Spec, JobState, TaskState>) => JobWrite<Spec, JobState, TaskState> | undefined,
+    change: (
+      current: JobSnapshot<Spec, JobState, TaskState>
+    ) => JobWrite<Spec, JobState, TaskState> | undefined,
     options: WriteOptions
   ): Promise<JobSnapshot<Spec, JobState, TaskState> | undefined> {
     return this.#queue.run(jobId, async () => {
@@ -134,17 +144,28 @@ export class JobRepository<Spec = unknown, JobState = unknown, TaskState = unkno
     return { job, tasks }
   }
 
-  async #write(jobId: string, change: JobWrite<Spec, JobState, TaskState>, options: WriteOptions): Promise<void> {
-    if (change.job !== undefined && change.job.id !== jobId) throw new Error(`job record ${change.job.id} written as ${jobId}`)
+  async #write(
+    jobId: string,
+    change: JobWrite<Spec, JobState, TaskState>,
+    options: WriteOptions
+  ): Promise<void> {
+    if (change.job !== undefined && change.job.id !== jobId)
+      throw new Error(`job record ${change.job.id} written as ${jobId}`)
     const ops = []
-    if (change.job !== undefined) ops.push({ type: 'put' as const, sublevel: this.#jobs, key: jobId, value: change.job })
+    if (change.job !== undefined)
+      ops.push({ type: 'put' as const, sublevel: this.#jobs, key: jobId, value: change.job })
     for (const task of change.tasks ?? []) {
       if (task.jobId !== jobId) throw new Error(`task of job ${task.jobId} written under ${jobId}`)
       ops.push({ type: 'put' as const, sublevel: this.#tasks, key: taskKey(jobId, task.index), value: task })
     }
     let seq = change.events?.length ? await this.#firstFreeSeq(jobId) : 0
     for (const entry of change.events ?? []) {
-      ops.push({ type: 'put' as const, sublevel: this.#events, key: eventKey(jobId, seq), value: { ...entry, seq } })
+      ops.push({
+        type: 'put' as const,
+        sublevel: this.#events,
+        key: eventKey(jobId, seq),
+        value: { ...entry, seq }
+      })
       seq++
     }
     if (ops.length === 0) return
