@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { LevelDatastore } from 'datastore-level'
+import type { Helia } from 'helia'
 import { Registry } from 'prom-client'
 import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
@@ -14,6 +15,7 @@ import {
   PROFILE_KIND,
   PROFILE_TTL_MS
 } from '../protocols/profile/index.js'
+import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
 import type { NodeConfig } from './config/config.js'
@@ -80,6 +82,7 @@ export class RynusNode {
   private readonly shutdown = new AbortController()
   private startedAt = new Date()
   private lastReachability?: Reachability['status']
+  private heliaNode?: NodeHelia
 
   private constructor(
     opts: RynusNodeOptions,
@@ -140,6 +143,12 @@ export class RynusNode {
     return node
   }
 
+  /** The node's content-addressed store (helia with bitswap on this libp2p). Available after start(). */
+  get helia(): Helia {
+    if (this.heliaNode === undefined) throw new Error('the node is not started')
+    return this.heliaNode.helia
+  }
+
   get peerId(): PeerId {
     return this.libp2p.peerId
   }
@@ -157,6 +166,14 @@ export class RynusNode {
       await this.startLibp2p()
       this.started.push({ name: 'libp2p', stop: () => this.libp2p.stop() })
       this.watchPeers()
+
+      const data = await createNodeHelia({
+        libp2p: this.libp2p,
+        dataDir: this.dataDir,
+        logger: this.log.child('data')
+      })
+      this.heliaNode = data
+      this.started.push({ name: 'helia', stop: () => data.stop() })
 
       const keeper = new BootstrapKeeper(this.config.bootstrap, {
         libp2p: this.libp2p,
