@@ -35,7 +35,7 @@ describe('matchRequirements', () => {
       ok: true,
       gpu: { vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramBytes: 24e9 }
     })
-    const small = matchRequirements(cudaJob({ gpuModel: 'RTX 3060' }), renderJobKind, worker)
+    const small = matchRequirements(cudaJob({ gpuModel: 'rtx-3060' }), renderJobKind, worker)
     assert.equal(small.ok && small.gpu?.model, 'NVIDIA GeForce RTX 3060')
   })
 
@@ -47,7 +47,7 @@ describe('matchRequirements', () => {
     })
     assert.equal(
       (
-        matchRequirements(cudaJob({ gpuModel: 'H100' }), renderJobKind, worker) as {
+        matchRequirements(cudaJob({ gpuModel: 'h100' }), renderJobKind, worker) as {
           problem: { code: string }
         }
       ).problem.code,

@@ -7,10 +7,14 @@ export const MAX_CREATED_AT_SKEW_MS = 5 * 60_000
 /** Longest a job may run: its deadline at most this far from now. */
 export const MAX_DEADLINE_MS = 90 * 24 * 3600_000
 export const MAX_CAPABILITIES = 32
-/** A capability key: lowercase words joined by `:`; `*` and `>=` only as documented in capability.ts. */
-export const CAPABILITY_PATTERN = /^[a-z0-9*][a-z0-9.:*>=_-]{0,79}$/
+/**
+ * A capability key: lowercase words joined by `:`, `*` and `>=` as documented in capability.ts.
+ * The offers protocol's pattern plus `*` (offers carry only concrete keys; see providerKeys).
+ */
+export const CAPABILITY_PATTERN = /^[a-z0-9*][a-z0-9.:*>=_+-]{0,63}$/
 export const MAX_VRAM_BYTES = 2 ** 50
-export const MAX_GPU_MODEL_LENGTH = 64
+/** A GPU model as lowercase words joined by `-` (`rtx-4090`, `h100-80gb`), as offers carry it. */
+export const GPU_MODEL_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
 export const GPU_VENDORS = ['nvidia', 'amd'] as const
 
 /** Render limits. */

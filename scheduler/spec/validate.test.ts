@@ -58,6 +58,13 @@ describe('validateJobSpec: envelope', () => {
     assert.match(fields.deadline!, /in the future/)
     assert.match(fields['requirements.gpuVendor']!, /nvidia, amd/)
     assert.match(fields.budget!, /decimal string/)
+    assert.match(fields['requirements.gpuModel']!, /rtx-4090/)
+  })
+
+  it('a GPU model is a lowercase slug, as offers carry it', () => {
+    const spec = (gpuModel: string) => renderSpec({ requirements: { capabilities: [], gpuModel } })
+    assert.ok('requirements.gpuModel' in fieldsOf(spec('RTX 4090')))
+    assert.doesNotThrow(() => validateJobSpec(spec('rtx-4090'), { now: NOW }))
   })
 
   it('an unknown kind names the kinds this node knows', () => {

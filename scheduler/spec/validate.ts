@@ -2,19 +2,18 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { JobSpecError } from '../errors.js'
 import {
   CAPABILITY_PATTERN,
+  GPU_MODEL_PATTERN,
   GPU_VENDORS,
   JOB_SPEC_VERSION,
   MAX_CAPABILITIES,
   MAX_CREATED_AT_SKEW_MS,
   MAX_DEADLINE_MS,
-  MAX_GPU_MODEL_LENGTH,
   MAX_VRAM_BYTES
 } from './constants.js'
 import {
   checkInteger,
   checkObject,
   checkOneOf,
-  checkString,
   checkTokenAmount,
   describe,
   FieldErrors,
@@ -134,7 +133,13 @@ function checkRequirements(errors: FieldErrors, value: unknown): void {
   }
   if (value.gpuVendor !== undefined)
     checkOneOf(errors, 'requirements.gpuVendor', value.gpuVendor, GPU_VENDORS)
-  if (value.gpuModel !== undefined) {
-    checkString(errors, 'requirements.gpuModel', value.gpuModel, MAX_GPU_MODEL_LENGTH)
+  if (
+    value.gpuModel !== undefined &&
+    (typeof value.gpuModel !== 'string' || !GPU_MODEL_PATTERN.test(value.gpuModel))
+  ) {
+    errors.add(
+      'requirements.gpuModel',
+      `give the model as lowercase words joined by "-" (e.g. "rtx-4090", "h100-80gb"), not ${describe(value.gpuModel)}`
+    )
   }
 }
