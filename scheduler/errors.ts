@@ -59,3 +59,10 @@ export class JobKindError extends RynusError {
     super(message, 'ERR_JOB_KIND')
   }
 }
+
+/** The scheduler was asked for work while stopped. */
+export class SchedulerStoppedError extends RynusError {
+  constructor() {
+    super('the job scheduler is not running; start the node and try again', 'ERR_SCHEDULER_STOPPED')
+  }
+}

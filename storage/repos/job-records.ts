@@ -34,6 +34,10 @@ export interface JobRecord<Spec = unknown, State = unknown> {
   bids: StoredBid[]
   /** How many times the job was offered. */
   offerRound: number
+  /** Bid windows in a row that ended with no award; reset by an award. */
+  emptyRounds: number
+  /** Units with an accepted output. */
+  unitsDone: number
   /** ms: when the open bid window closes; absent when none is open. */
   bidWindowEndsAt?: number
   /** The last "why no bids" answer. */

@@ -26,7 +26,9 @@ function job(id: string, name = 'running'): JobRecord<{ frames: number }, State>
     failedWorkers: [],
     declinedWorkers: [],
     bids: [],
-    offerRound: 1
+    offerRound: 1,
+    emptyRounds: 0,
+    unitsDone: 0
   }
 }
 
