@@ -8,7 +8,7 @@ import type { RynusNode } from '../../node/rynus-node.js'
 import { dialAddress, removeTempDirs, startTestNode, waitFor } from '../../simulations/e2e/harness.js'
 import { silentLogger } from '../common/logger.js'
 import { type Award, type Bid, decodeReply, encodeBid, encodeMarketRequest } from './codec.js'
-import { MARKET_PROTOCOL, MAX_MARKET_MESSAGE_BYTES } from './constants.js'
+import { MARKET_MAX_INBOUND_STREAMS, MARKET_PROTOCOL, MAX_MARKET_MESSAGE_BYTES } from './constants.js'
 import { MarketService } from './market.js'
 import { Bid as BidPb } from './pb/market.js'
 import { sendRequest } from './request-stream.js'
@@ -149,6 +149,36 @@ describe('market protocol between two real nodes', () => {
       return true
     })
     assert.equal(bids.length, before)
+  })
+
+  it('streams beyond the per-connection limit are reset; those within it stay', async () => {
+    // a peer without a market handler of its own, so only the worker's inbound limit applies
+    const flooder = await startTestNode({ bootstrap: [dialAddress(worker)] })
+    try {
+      assert.ok(await waitFor(() => flooder.libp2p.getConnections(worker.peerId).length > 0))
+      const open: Stream[] = []
+      for (let i = 0; i < MARKET_MAX_INBOUND_STREAMS; i++) {
+        const stream = await flooder.libp2p.dialProtocol(worker.peerId, MARKET_PROTOCOL)
+        stream.send(new Uint8Array([100, 1])) // stalls: the worker's read timeout is the default 5 s
+        open.push(stream)
+      }
+      const extra = await flooder.libp2p.dialProtocol(worker.peerId, MARKET_PROTOCOL).catch(() => undefined)
+      if (extra !== undefined) {
+        const status = await Promise.race([
+          closed(extra),
+          new Promise<string>((r) => setTimeout(() => r('still open'), 3_000).unref())
+        ])
+        assert.equal(status, 'reset', 'the stream over the limit was reset by the worker')
+      }
+      assert.deepEqual(
+        open.map((s) => s.status),
+        open.map(() => 'open'),
+        'the streams within the limit are still being read'
+      )
+      for (const s of open) s.abort(new Error('test done'))
+    } finally {
+      await flooder.stop()
+    }
   })
 
   it('a peer over its request rate is refused', async () => {
