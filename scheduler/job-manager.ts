@@ -23,6 +23,7 @@ import { DEFAULT_RANK_POLICY } from './rank/types.js'
 import { encodeJobSpec, jobIdOf } from './spec/encode.js'
 import { defaultJobKinds, type JobKindRegistry } from './spec/registry.js'
 import { validateJobSpec } from './spec/validate.js'
+import { DEFAULT_MAX_UNITS_PER_TASK } from './split.js'
 import { isJobFinished, type JobStateName } from './state/job-state.js'
 
 export const DEFAULT_JOB_MANAGER_OPTIONS: JobManagerOptions = {
@@ -33,7 +34,7 @@ export const DEFAULT_JOB_MANAGER_OPTIONS: JobManagerOptions = {
   maxEmptyRounds: 3,
   reofferDelayMs: 5_000,
   maxWorkers: 8,
-  maxUnitsPerTask: 50,
+  maxUnitsPerTask: DEFAULT_MAX_UNITS_PER_TASK,
   maxAttemptsPerTask: 5,
   rankPolicy: DEFAULT_RANK_POLICY
 }
