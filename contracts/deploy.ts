@@ -2,6 +2,7 @@ import type { Signer } from 'ethers'
 import type { Logger } from '../protocols/common/logger.js'
 import { silentLogger } from '../protocols/common/logger.js'
 import { DeployError } from './errors.js'
+import { confirmed } from './tx.js'
 import { deployJobMarket, type JobMarketContract, type MarketConfigInput } from './types/JobMarket.js'
 import { connectRynusToken, deployRynusToken, type RynusTokenContract } from './types/RynusToken.js'
 import { deployWorkerRegistry, type WorkerRegistryContract } from './types/WorkerRegistry.js'
@@ -94,9 +95,10 @@ export async function deployRynus(signer: Signer, opts: DeployOptions = {}): Pro
       governance
     )
     const marketAddress = await market.getAddress()
-    await (await registry.setMarket(marketAddress)).wait()
-    if (governance !== deployer) await (await registry.transferOwnership(governance)).wait()
-    const receipt = await market.deploymentTransaction()?.wait()
+    await confirmed(registry.setMarket(marketAddress))
+    if (governance !== deployer) await confirmed(registry.transferOwnership(governance))
+    const deployment = market.deploymentTransaction()
+    const receipt = deployment === null ? null : await confirmed(deployment)
     const { chainId } = await provider.getNetwork()
     const addresses: RynusAddresses = {
       chainId: Number(chainId),

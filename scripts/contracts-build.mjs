@@ -90,7 +90,10 @@ for (const [unit, contracts] of Object.entries(output.contracts)) {
       bytecode
     }
     files.set(`contracts/artifacts/${sub}${name}.json`, `${JSON.stringify(artifact, null, 2)}\n`)
-    files.set(`contracts/types/${sub}${name}.ts`, renderTypes({ name, unit, abi: c.abi, bytecode, enums }))
+    files.set(
+      `contracts/types/${sub}${name}.ts`,
+      renderTypes({ name, unit, abi: c.abi, bytecode, enums, txModule: sub ? '../../tx.js' : '../tx.js' })
+    )
   }
 }
 

@@ -76,7 +76,7 @@ function result(outputs, structs) {
   return named.length === outputs.length ? `[${tuple}] & { ${obj} }` : `[${tuple}]`
 }
 
-export function renderTypes({ name, unit, abi, bytecode, enums }) {
+export function renderTypes({ name, unit, abi, bytecode, enums, txModule }) {
   const structs = new Map()
   const usedEnums = new Set()
   const noteEnums = (params) => {
@@ -142,6 +142,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '${txModule}'
 
 export const ${lc}Abi = ${JSON.stringify(abi, null, 2)} as const
 
@@ -165,7 +166,8 @@ export function connect${name}(address: string, runner?: ContractRunner | null):
 export async function deploy${name}(signer: Signer${ctorArgs ? `, ${ctorArgs}` : ''}): Promise<${name}Contract> {
   const factory = new ContractFactory(${lc}Abi, ${lc}Bytecode, signer)
   const contract = await factory.deploy(${ctorNames})
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as ${name}Contract
 }
 `

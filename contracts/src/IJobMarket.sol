@@ -31,7 +31,7 @@ interface IJobMarket {
     struct Job {
         uint96 available; // escrowed budget not yet reserved by a task
         uint40 deadline; // no task may be due later; after it anyone may refund the unspent budget
-        uint32 taskCount;
+        uint32 taskCount; // tasks added so far
     }
 
     /// Two storage slots: [worker | dueAt | state | collateralized | votes] and [price | digest].
@@ -85,7 +85,8 @@ interface IJobMarket {
     error InsufficientBudget(uint256 available, uint256 needed);
     error InsufficientStake(uint256 free, uint256 needed);
     error InsufficientBalance(uint256 available, uint256 requested);
-    error TooManyTasks(uint256 jobId);
+    error JobExists(uint256 jobId);
+    error TaskExists(uint256 taskId);
     error AlreadyVoted(address validator);
     error EmptyDigest();
     error TransferMismatch(uint256 expected, uint256 received);

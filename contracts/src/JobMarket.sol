@@ -19,9 +19,11 @@ import {MarketLedger} from "./MarketLedger.sol";
 /// loses its collateral to the requester and the price returns to the job. Unspent budget is
 /// refundable. Payouts are pull-based (see MarketLedger).
 ///
-/// Ids carry their owner, so no storage read is needed to know it:
-///   jobId  = requester << 64 | n      (n counts jobs market-wide from 1)
-///   taskId = jobId << 32 | index      (index counts the job's tasks from 0)
+/// Ids carry their owner, so no storage read is needed to know it, and the requester chooses them,
+/// so creating a job or a task is idempotent: a resent transaction (after a crash, a replaced
+/// transaction or a reorg) finds the id taken and reverts instead of escrowing twice.
+///   jobId  = requester << 64 | nonce   (nonce: any 64-bit number the requester has not used)
+///   taskId = jobId << 32 | index       (index: any 32-bit number not used in this job)
 contract JobMarket is MarketLedger {
     uint256 private constant BPS = 10_000;
     uint16 public constant MAX_FEE_BPS = 1_000;
@@ -33,8 +35,6 @@ contract JobMarket is MarketLedger {
     uint32 public immutable disputeWindow;
     uint8 public immutable quorum;
 
-    /// Jobs created so far, market-wide.
-    uint64 public jobCount;
     mapping(uint256 jobId => Job) private _jobs;
     mapping(uint256 taskId => Task) private _tasks;
     mapping(uint256 taskId => mapping(address validator => bool)) private _voted;
@@ -57,24 +57,29 @@ contract JobMarket is MarketLedger {
 
     // ---------------------------------------------------------------- requester
 
-    /// @notice Escrows `budget` (approved beforehand) for a new job due by `deadline`.
-    function createJob(uint96 budget, uint40 deadline) external nonReentrant returns (uint256 jobId) {
-        return _createJob(budget, deadline);
+    /// @notice Escrows `budget` (approved beforehand) for a new job due by `deadline`, under the
+    /// id `msg.sender << 64 | nonce`.
+    function createJob(uint64 nonce, uint96 budget, uint40 deadline) external nonReentrant returns (uint256 jobId) {
+        return _createJob(nonce, budget, deadline);
     }
 
     /// @notice `createJob` with an EIP-2612 permit instead of a prior approval. A permit that was
     /// already used (e.g. front-run) is ignored; the transfer then needs the allowance to exist.
-    function createJobWithPermit(uint96 budget, uint40 deadline, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-        returns (uint256 jobId)
-    {
+    function createJobWithPermit(
+        uint64 nonce,
+        uint96 budget,
+        uint40 deadline,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 jobId) {
         try IERC20Permit(address(token)).permit(msg.sender, address(this), budget, permitDeadline, v, r, s) {} catch {}
-        return _createJob(budget, deadline);
+        return _createJob(nonce, budget, deadline);
     }
 
-    /// @notice Awards a task of `jobId` to `worker` for `price`, to be committed by `dueAt`.
-    function addTask(uint256 jobId, address worker, uint96 price, uint40 dueAt)
+    /// @notice Awards task `index` of `jobId` to `worker` for `price`, to be committed by `dueAt`.
+    function addTask(uint256 jobId, uint32 index, address worker, uint96 price, uint40 dueAt)
         external
         nonReentrant
         returns (uint256 taskId)
@@ -87,11 +92,11 @@ contract JobMarket is MarketLedger {
         uint96 available = job.available;
         if (price > available) revert InsufficientBudget(available, price);
         if (dueAt <= block.timestamp || dueAt > job.deadline) revert BadDeadline(dueAt);
-        uint32 index = job.taskCount;
-        if (index == type(uint32).max) revert TooManyTasks(jobId);
-        job.available = available - price;
-        job.taskCount = index + 1;
         taskId = jobId << 32 | index;
+        Task storage t = _tasks[taskId];
+        if (t.state != TaskState.None) revert TaskExists(taskId);
+        job.available = available - price;
+        ++job.taskCount;
         _tasks[taskId] = Task({
             worker: worker,
             dueAt: dueAt,
@@ -286,11 +291,14 @@ contract JobMarket is MarketLedger {
 
     // ---------------------------------------------------------------- internals
 
-    function _createJob(uint96 budget, uint40 deadline) private returns (uint256 jobId) {
+    function _createJob(uint64 nonce, uint96 budget, uint40 deadline) private returns (uint256 jobId) {
         if (budget == 0) revert ZeroAmount();
         if (deadline <= block.timestamp) revert BadDeadline(deadline);
-        jobId = uint256(uint160(msg.sender)) << 64 | ++jobCount;
-        _jobs[jobId] = Job({available: budget, deadline: deadline, taskCount: 0});
+        jobId = uint256(uint160(msg.sender)) << 64 | nonce;
+        Job storage job = _jobs[jobId];
+        if (job.deadline != 0) revert JobExists(jobId);
+        job.available = budget;
+        job.deadline = deadline;
         _pull(msg.sender, budget);
         emit JobCreated(jobId, msg.sender, budget, deadline);
     }

@@ -9,6 +9,7 @@ import {
 } from 'ethers'
 import { type Anvil, anvilProvider, startAnvil } from '../anvil.js'
 import { type DeployOptions, deployRynus, type RynusDeployment } from '../deploy.js'
+import { confirmed } from '../tx.js'
 import { jobMarketAbi } from '../types/JobMarket.js'
 import { rynusTokenAbi } from '../types/RynusToken.js'
 import { callbackTokenAbi } from '../types/test/CallbackToken.js'
@@ -66,10 +67,8 @@ export function deployForTest(chain: Chain, opts: DeployOptions = {}): Promise<R
 }
 
 /** Waits for a contract call's transaction and returns its successful receipt. */
-export async function mined(tx: Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
-  const receipt = await (await tx).wait()
-  assert.ok(receipt !== null && receipt.status === 1, 'transaction failed')
-  return receipt
+export function mined(tx: Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
+  return confirmed(tx)
 }
 
 /** Asserts that the call reverts with custom error `name` (and `args`, when given). */
@@ -88,6 +87,12 @@ export async function expectRevert(call: Promise<unknown>, name: string, args?: 
     return
   }
   assert.fail(`expected revert ${name}, but the call succeeded`)
+}
+
+/** The name of the custom error a failed call reverted with, or undefined when it is not one of ours. */
+export function revertName(err: unknown): string | undefined {
+  const data = revertData(err)
+  return data === undefined ? undefined : (errors.parseError(data)?.name ?? undefined)
 }
 
 function revertData(err: unknown): string | undefined {

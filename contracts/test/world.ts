@@ -61,16 +61,17 @@ export async function buildWorld(chain: Chain, opts: DeployOptions = {}): Promis
   }
   for (const w of [partner, v1, v2, v3]) await send(registry.setTier(w.address, TIER_TRUSTED))
 
+  let nonce = 0n
   const newJob = async (who = requester, budget = 100n * ONE, deadlineIn = 10_000): Promise<bigint> => {
     await send(token.connect(who).approve(d.addresses.market, budget))
-    const n = (await market.jobCount()) + 1n
-    await send(market.connect(who).createJob(budget, (await now(chain)) + deadlineIn))
+    const n = ++nonce
+    await send(market.connect(who).createJob(n, budget, (await now(chain)) + deadlineIn))
     return jobIdOf(who.address, n)
   }
   const newTask = async (jobId: bigint, w: Wallet, price = PRICE, dueIn = 1_000): Promise<bigint> => {
     const index = (await market.getJob(jobId)).taskCount
     const who = chain.wallets.find((x) => BigInt(x.address) === jobId >> 64n)!
-    await send(market.connect(who).addTask(jobId, w.address, price, (await now(chain)) + dueIn))
+    await send(market.connect(who).addTask(jobId, index, w.address, price, (await now(chain)) + dueIn))
     return taskIdOf(jobId, index)
   }
   const taskAt: World['taskAt'] = async (stage, w = worker, price = PRICE) => {

@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../tx.js'
 
 export const rynusTokenAbi = [
   {
@@ -671,6 +672,7 @@ export function connectRynusToken(address: string, runner?: ContractRunner | nul
 export async function deployRynusToken(signer: Signer, initialOwner: AddressLike): Promise<RynusTokenContract> {
   const factory = new ContractFactory(rynusTokenAbi, rynusTokenBytecode, signer)
   const contract = await factory.deploy(initialOwner)
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as RynusTokenContract
 }

@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../tx.js'
 
 export const workerRegistryAbi = [
   {
@@ -763,6 +764,7 @@ export function connectWorkerRegistry(address: string, runner?: ContractRunner |
 export async function deployWorkerRegistry(signer: Signer, token_: AddressLike, unbondingDelay_: BigNumberish, governance: AddressLike): Promise<WorkerRegistryContract> {
   const factory = new ContractFactory(workerRegistryAbi, workerRegistryBytecode, signer)
   const contract = await factory.deploy(token_, unbondingDelay_, governance)
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as WorkerRegistryContract
 }

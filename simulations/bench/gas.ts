@@ -3,10 +3,11 @@
 // Prints one table and the ratio of each figure to its target from the settlement issue.
 
 import type { ContractTransactionResponse } from 'ethers'
-import { id, JsonRpcProvider, Signature, type TransactionReceipt, Wallet } from 'ethers'
-import { startAnvil } from '../../contracts/anvil.js'
+import { id, Signature, Wallet } from 'ethers'
+import { anvilProvider, startAnvil } from '../../contracts/anvil.js'
 import { DEFAULT_MARKET_CONFIG, deployRynus, type RynusDeployment } from '../../contracts/deploy.js'
 import { jobIdOf, taskIdOf } from '../../contracts/ids.js'
+import { confirmed } from '../../contracts/tx.js'
 
 const TARGET_RELEASE = 60_000
 const TARGET_BATCHED = 25_000
@@ -27,14 +28,12 @@ const record = (what: string, gas: number | bigint, target?: number): void => {
 }
 
 async function gas(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
-  const receipt: TransactionReceipt | null = await (await tx).wait()
-  if (receipt === null || receipt.status !== 1) throw new Error('benchmark transaction failed')
-  return receipt.gasUsed
+  return (await confirmed(tx)).gasUsed
 }
 
 async function main(): Promise<void> {
   const anvil = await startAnvil({ accounts: 2 * BATCH + 8 })
-  const provider = new JsonRpcProvider(anvil.rpcUrl, anvil.chainId, { staticNetwork: true, cacheTimeout: -1 })
+  const provider = anvilProvider(anvil)
   const [gov, requester, ...rest] = anvil.accounts.map((k) => new Wallet(k, provider))
   const globals = rest.slice(0, BATCH) // global tier, staked
   const trusted = rest.slice(BATCH, 2 * BATCH) // trusted tier, never paid before their first release
@@ -58,16 +57,18 @@ async function main(): Promise<void> {
     const pastWindow = async (): Promise<void> => {
       await provider.send('evm_mine', [(await chainNow()) + DEFAULT_MARKET_CONFIG.challengeWindow + 1])
     }
+    let nonce = 0n
     const newJob = async (budget: bigint): Promise<[bigint, bigint]> => {
       await gas(token.connect(requester!).approve(marketAddress, budget))
-      const jobId = jobIdOf(requester!.address, (await market.jobCount()) + 1n)
-      const g = await gas(r.createJob(budget, (await chainNow()) + 86_400))
-      return [jobId, g]
+      const n = ++nonce
+      const g = await gas(r.createJob(n, budget, (await chainNow()) + 86_400))
+      return [jobIdOf(requester!.address, n), g]
     }
     /** add + accept + commit one task; returns the task id and the gas of each step. */
     const runTask = async (jobId: bigint, w: Wallet): Promise<[bigint, bigint, bigint, bigint]> => {
-      const taskId = taskIdOf(jobId, (await market.getJob(jobId)).taskCount)
-      const add = await gas(r.addTask(jobId, w.address, PRICE, (await chainNow()) + 3_600))
+      const index = (await market.getJob(jobId)).taskCount
+      const add = await gas(r.addTask(jobId, index, w.address, PRICE, (await chainNow()) + 3_600))
+      const taskId = taskIdOf(jobId, index)
       const accept = await gas(market.connect(w).acceptTask(taskId))
       const commit = await gas(market.connect(w).commitResult(taskId, id(`result ${taskId}`)))
       return [taskId, add, accept, commit]
@@ -112,8 +113,9 @@ async function main(): Promise<void> {
       'vote (quorum: rejects, slashes collateral)',
       await gas(market.connect(trusted[2]!).vote(t2, false))
     )
-    const t3 = taskIdOf(jobId, (await market.getJob(jobId)).taskCount)
-    await gas(r.addTask(jobId, globals[2]!.address, PRICE, (await chainNow()) + 100))
+    const i3 = (await market.getJob(jobId)).taskCount
+    const t3 = taskIdOf(jobId, i3)
+    await gas(r.addTask(jobId, i3, globals[2]!.address, PRICE, (await chainNow()) + 100))
     await gas(market.connect(globals[2]!).acceptTask(t3))
     await provider.send('evm_mine', [(await chainNow()) + 101])
     record('expireTask (missed deadline, slashes)', await gas(market.connect(stranger).expireTask(t3)))
@@ -163,7 +165,9 @@ async function permitCreate(
       { owner: requester.address, spender: addresses.market, value: PRICE, nonce, deadline }
     )
   )
-  return gas(market.connect(requester).createJobWithPermit(PRICE, deadline, deadline, sig.v, sig.r, sig.s))
+  return gas(
+    market.connect(requester).createJobWithPermit(1n << 40n, PRICE, deadline, deadline, sig.v, sig.r, sig.s)
+  )
 }
 
 /** A stand-in libp2p Ed25519 peer id (identity multihash of a protobuf public key): 38 bytes. */

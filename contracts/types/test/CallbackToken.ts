@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../../tx.js'
 
 export const callbackTokenAbi = [
   {
@@ -402,6 +403,7 @@ export function connectCallbackToken(address: string, runner?: ContractRunner | 
 export async function deployCallbackToken(signer: Signer): Promise<CallbackTokenContract> {
   const factory = new ContractFactory(callbackTokenAbi, callbackTokenBytecode, signer)
   const contract = await factory.deploy()
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as CallbackTokenContract
 }

@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../../tx.js'
 
 export const feeOnTransferTokenAbi = [
   {
@@ -374,6 +375,7 @@ export function connectFeeOnTransferToken(address: string, runner?: ContractRunn
 export async function deployFeeOnTransferToken(signer: Signer): Promise<FeeOnTransferTokenContract> {
   const factory = new ContractFactory(feeOnTransferTokenAbi, feeOnTransferTokenBytecode, signer)
   const contract = await factory.deploy()
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as FeeOnTransferTokenContract
 }

@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../../tx.js'
 
 export const reentrantTokenAbi = [
   {
@@ -488,6 +489,7 @@ export function connectReentrantToken(address: string, runner?: ContractRunner |
 export async function deployReentrantToken(signer: Signer): Promise<ReentrantTokenContract> {
   const factory = new ContractFactory(reentrantTokenAbi, reentrantTokenBytecode, signer)
   const contract = await factory.deploy()
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as ReentrantTokenContract
 }

@@ -10,6 +10,7 @@ import type {
   Signer
 } from 'ethers'
 import { Contract, ContractFactory } from 'ethers'
+import { confirmed } from '../../tx.js'
 
 export const scriptedActorAbi = [
   {
@@ -134,6 +135,7 @@ export function connectScriptedActor(address: string, runner?: ContractRunner | 
 export async function deployScriptedActor(signer: Signer): Promise<ScriptedActorContract> {
   const factory = new ContractFactory(scriptedActorAbi, scriptedActorBytecode, signer)
   const contract = await factory.deploy()
-  await contract.waitForDeployment()
+  const tx = contract.deploymentTransaction()
+  if (tx !== null) await confirmed(tx)
   return contract as unknown as ScriptedActorContract
 }
