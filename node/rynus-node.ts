@@ -8,6 +8,9 @@ import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
 import { RecordPublisher } from '../protocols/dht-record/publisher.js'
 import { recordKey, signRecord, verifyRecord } from '../protocols/dht-record/record.js'
+import { JobChannel } from '../protocols/job/index.js'
+import { MarketService } from '../protocols/market/index.js'
+import { OfferBoard } from '../protocols/offers/index.js'
 import {
   decodeProfile,
   encodeProfile,
@@ -26,7 +29,9 @@ import { createRynusLibp2p } from './libp2p/create.js'
 import type { RynusLibp2p } from './libp2p/types.js'
 import { createLogger } from './logger.js'
 import { classifyReachability, type Reachability } from './reachability.js'
+import { RequesterService } from './requester/requester-service.js'
 import { packageRoot, RYNUS_VERSION, type Versions, versions } from './version.js'
+import { WorkerService } from './worker/worker-service.js'
 
 export interface RynusNodeOptions {
   dataDir: string
@@ -83,6 +88,10 @@ export class RynusNode {
   private startedAt = new Date()
   private lastReachability?: Reachability['status']
   private heliaNode?: NodeHelia
+  /** The worker role, when this node has it (after start). */
+  worker?: WorkerService
+  /** The requester role, when this node has it (after start). */
+  requester?: RequesterService
 
   private constructor(
     opts: RynusNodeOptions,
@@ -174,6 +183,8 @@ export class RynusNode {
       })
       this.heliaNode = data
       this.started.push({ name: 'helia', stop: () => data.stop() })
+
+      await this.startMarket()
 
       const keeper = new BootstrapKeeper(this.config.bootstrap, {
         libp2p: this.libp2p,
@@ -273,6 +284,42 @@ export class RynusNode {
       signal: this.shutdown.signal
     })) {
       // drain the query
+    }
+  }
+
+  /** The protocols both roles speak, then the roles themselves; started after helia. */
+  private async startMarket(): Promise<void> {
+    const logger = this.log
+    const components = { libp2p: this.libp2p, privateKey: this.privateKey }
+    const offers = new OfferBoard({}, { libp2p: this.libp2p, logger: logger.child('offers') })
+    offers.start()
+    this.started.push({ name: 'offers', stop: () => offers.stop() })
+    const market = new MarketService({}, { ...components, logger: logger.child('market') })
+    await market.start()
+    this.started.push({ name: 'market', stop: () => market.stop() })
+    const jobs = new JobChannel({}, { ...components, logger: logger.child('job-channel') })
+    await jobs.start()
+    this.started.push({ name: 'job channel', stop: () => jobs.stop() })
+    const parts = { libp2p: this.libp2p, helia: this.helia, offers, market, jobs }
+
+    if (this.config.roles.includes('worker')) {
+      const worker = new WorkerService(
+        { dataDir: this.dataDir, config: this.config.worker, version: RYNUS_VERSION },
+        { ...parts, privateKey: this.privateKey, logger: logger.child('worker') }
+      )
+      await worker.start()
+      this.worker = worker
+      this.started.push({ name: 'worker', stop: () => worker.stop() })
+    }
+    if (this.config.roles.includes('requester')) {
+      const requester = new RequesterService(
+        { dataDir: this.dataDir, config: this.config.requester },
+        { ...parts, logger: logger.child('requester') }
+      )
+      await requester.start()
+      this.requester = requester
+      requester.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
+      this.started.push({ name: 'requester', stop: () => requester.stop() })
     }
   }
 

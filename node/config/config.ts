@@ -28,6 +28,28 @@ export interface NodeConfig {
   /** Prometheus `/metrics` on the API server (no token needed, loopback only). */
   metrics: boolean
   log: { level: LogLevel; json: boolean }
+  /** Worker role: what this node charges and when it works. */
+  worker: {
+    /** Minimum price of one render unit (a 1-megapixel frame at 128 samples), token base units. */
+    priceFloorPerUnit: string
+    /** Tasks run at once. */
+    slots: number
+    /** Local-time windows when the worker takes jobs, e.g. ["22:00-07:00"]; empty = always. */
+    allowedHours: string[]
+    /** Bid this many percent above the floor-derived price. */
+    markupPercent: number
+    /** Free-form region hint for requesters, e.g. "eu-west". */
+    region: string
+    /** Hard limit for one task (render, fetch, upload). */
+    taskTimeoutMs: number
+  }
+  /** Requester role: how jobs are placed. */
+  requester: {
+    /** How long bids are collected after an offer. */
+    bidWindowMs: number
+    /** A task whose worker is silent this long goes to another worker. */
+    heartbeatTimeoutMs: number
+  }
   /** Connection limits. */
   limits: {
     maxConnections: number
@@ -52,6 +74,15 @@ export function defaultConfig(): NodeConfig {
     dht: { mode: 'auto', privateAddresses: false },
     api: { host: '127.0.0.1', port: DEFAULT_API_PORT },
     metrics: false,
+    worker: {
+      priceFloorPerUnit: '1000000000000000',
+      slots: 1,
+      allowedHours: [],
+      markupPercent: 0,
+      region: '',
+      taskTimeoutMs: 60 * 60 * 1000
+    },
+    requester: { bidWindowMs: 1500, heartbeatTimeoutMs: 30_000 },
     log: { level: 'info', json: false },
     limits: {
       maxConnections: 300,

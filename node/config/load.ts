@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describeError } from '../../protocols/common/errors.js'
+import { parseAllowedHours } from '../../scheduler/allowed-hours.js'
 import { defaultConfig, type NodeConfig, ROLES } from './config.js'
 import { ConfigError } from './errors.js'
 
@@ -76,6 +77,32 @@ function checkPositiveInt(value: unknown, setting: string): void {
   }
 }
 
+function checkWorker(cfg: NodeConfig): void {
+  const w = cfg.worker
+  if (typeof w?.priceFloorPerUnit !== 'string' || !/^\d{1,40}$/.test(w.priceFloorPerUnit)) {
+    throw new ConfigError(
+      `worker.priceFloorPerUnit must be a whole number of token base units as a string, e.g. "1000000000000000", got ${JSON.stringify(w?.priceFloorPerUnit)}`
+    )
+  }
+  if (!Number.isInteger(w.slots) || w.slots < 1 || w.slots > 64) {
+    throw new ConfigError(`worker.slots must be between 1 and 64, got ${JSON.stringify(w.slots)}`)
+  }
+  if (!Array.isArray(w.allowedHours))
+    throw new ConfigError('worker.allowedHours must be a list like ["22:00-07:00"]')
+  try {
+    parseAllowedHours(w.allowedHours)
+  } catch (err) {
+    throw new ConfigError(`worker.allowedHours: ${describeError(err)}`)
+  }
+  if (typeof w.markupPercent !== 'number' || w.markupPercent < 0 || w.markupPercent > 1000) {
+    throw new ConfigError('worker.markupPercent must be a number from 0 to 1000')
+  }
+  if (typeof w.region !== 'string' || !/^[a-z0-9-]{0,32}$/.test(w.region)) {
+    throw new ConfigError('worker.region must be a short lowercase word like "eu-west", or empty')
+  }
+  checkPositiveInt(w.taskTimeoutMs, 'worker.taskTimeoutMs')
+}
+
 /** Checks every value; throws a ConfigError naming the first bad setting and how to fix it. */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (!Array.isArray(cfg.roles) || cfg.roles.length === 0) {
@@ -125,6 +152,8 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   }
   if (typeof cfg.dht.privateAddresses !== 'boolean')
     throw new ConfigError('dht.privateAddresses must be true or false')
+  checkWorker(cfg)
+  for (const [k, v] of Object.entries(cfg.requester ?? {})) checkPositiveInt(v, `requester.${k}`)
   for (const [k, v] of Object.entries(cfg.limits ?? {})) checkPositiveInt(v, `limits.${k}`)
   for (const k of ['mdns', 'relayClient', 'metrics'] as const) {
     if (typeof cfg[k] !== 'boolean') throw new ConfigError(`${k} must be true or false`)

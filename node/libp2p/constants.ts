@@ -2,7 +2,9 @@
 export const DHT_PROTOCOL = '/rynus/kad/1.0.0'
 
 /** Gossip topics every node may carry. Anything else is dropped at the door. */
-export const OFFERS_TOPIC = 'rynus/offers/1'
+import { OFFERS_TOPIC } from '../../protocols/offers/constants.js'
+
+export { OFFERS_TOPIC }
 export const KNOWN_TOPICS = [OFFERS_TOPIC]
 
 /** Largest gossip message (a job offer is a few hundred bytes). */

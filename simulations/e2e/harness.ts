@@ -16,6 +16,7 @@ export interface TestNodeOptions {
   extraTopics?: string[]
   logger?: Logger
   metrics?: boolean
+  heartbeatTimeoutMs?: number
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -29,6 +30,8 @@ export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
   cfg.limits.inboundConnectionsPerSecondPerHost = 1000
   cfg.log.level = 'warn'
   cfg.metrics = opts.metrics ?? false
+  // small networks in tests: decide fast, notice a dead worker fast
+  cfg.requester = { bidWindowMs: 800, heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 30_000 }
   return validateConfig(cfg)
 }
 

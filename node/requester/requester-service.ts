@@ -1,0 +1,165 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Helia } from 'helia'
+import type { Logger } from '../../protocols/common/logger.js'
+import type { JobChannel } from '../../protocols/job/index.js'
+import type { MarketService } from '../../protocols/market/index.js'
+import type { OfferBoard } from '../../protocols/offers/index.js'
+import {
+  encodeJobSpec,
+  explainNoMatch,
+  JobManager,
+  type JobSpec,
+  type JobSummary,
+  type JobView,
+  jobCidOf,
+  type NoMatchExplanation,
+  type ResultVerifier,
+  type SchedulerJobRepository,
+  seededRng,
+  systemClock,
+  validateJobSpec
+} from '../../scheduler/index.js'
+import { type JobLogEntry, JobRepository } from '../../storage/repos/index.js'
+import type { NodeConfig } from '../config/config.js'
+import type { RynusLibp2p } from '../libp2p/types.js'
+import { fetchOutputs } from './outputs.js'
+import { type RenderSubmission, renderSpecFrom } from './submission.js'
+import { WorkerDirectory } from './worker-directory.js'
+
+export interface RequesterServiceOptions {
+  dataDir: string
+  config: NodeConfig['requester']
+}
+
+export interface RequesterServiceComponents {
+  libp2p: RynusLibp2p
+  helia: Helia
+  offers: OfferBoard
+  market: MarketService
+  jobs: JobChannel
+  logger: Logger
+}
+
+/**
+ * The requester role: turns submissions into job specs (stored as blocks, so the CID is the
+ * job id), runs the scheduler's JobManager over the real protocols, fetches and checks
+ * delivered frames, and keeps everything in level so a restart carries on.
+ */
+export class RequesterService {
+  private readonly opts: RequesterServiceOptions
+  private readonly c: RequesterServiceComponents
+  private readonly log: Logger
+  private repo?: SchedulerJobRepository
+  private manager?: JobManager
+  readonly workers: WorkerDirectory
+
+  constructor(opts: RequesterServiceOptions, components: RequesterServiceComponents) {
+    this.opts = opts
+    this.c = components
+    this.log = components.logger
+    this.workers = new WorkerDirectory({
+      libp2p: components.libp2p,
+      logger: components.logger.child('workers')
+    })
+  }
+
+  /** Where accepted frames of a job are written. */
+  resultsDir(jobId: string): string {
+    return join(this.opts.dataDir, 'results', jobId)
+  }
+
+  get jobs(): JobManager {
+    if (this.manager === undefined) throw new Error('the requester service is not started')
+    return this.manager
+  }
+
+  async start(): Promise<void> {
+    await mkdir(join(this.opts.dataDir, 'results'), { recursive: true })
+    this.repo = await JobRepository.open(join(this.opts.dataDir, 'jobs'))
+    const { offers, market, jobs, libp2p } = this.c
+    const verify: ResultVerifier = async ({ job, task, worker, outputs }) =>
+      fetchOutputs(
+        { helia: this.c.helia, libp2p, logger: this.log },
+        { spec: job.spec, worker, outputs, dir: this.resultsDir(job.id), taskId: task.taskId }
+      )
+    this.manager = new JobManager(
+      {
+        repo: this.repo,
+        offers: {
+          publish: async (draft) => {
+            await offers.publish({
+              ...draft,
+              requirements: { minVramBytes: 0, gpuVendor: '', gpuModel: '', ...draft.requirements },
+              chainJobId: 0n
+            })
+          }
+        },
+        market: {
+          sendAward: (worker, award) =>
+            market.sendAward(worker, { ...award, chainTaskId: 0n, createdAt: Date.now() }),
+          sendCancel: async (worker, cancel) => {
+            await jobs.sendCancel(worker, cancel).catch(() => undefined)
+          }
+        },
+        clock: systemClock,
+        rng: seededRng(Date.now()),
+        logger: this.log,
+        capacity: { workers: () => this.workers.list() },
+        verify
+      },
+      { bidWindowMs: this.opts.config.bidWindowMs, heartbeatTimeoutMs: this.opts.config.heartbeatTimeoutMs }
+    )
+    const manager = this.manager
+    market.onBid((bid, from) =>
+      manager.onBid({ ...bid, worker: from, receivedAt: Date.now(), latencyMs: this.latency(from) })
+    )
+    jobs.onProgress((p, from) => manager.onProgress({ ...p, worker: from }))
+    jobs.onHeartbeat((h, from) => manager.onHeartbeat({ ...h, worker: from }))
+    jobs.onResult((r, from, signed) => manager.onResult({ ...r, worker: from, evidence: signed }))
+    await manager.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.manager?.stop()
+    await this.repo?.close()
+  }
+
+  /**
+   * Builds the spec for a render submission, stores it as a block workers can fetch by its CID
+   * (the job id), and hands it to the scheduler. Field errors come back as JobSpecError.
+   */
+  async submitRender(submission: RenderSubmission): Promise<string> {
+    const spec = validateJobSpec(renderSpecFrom(submission, this.c.libp2p.peerId.toString(), Date.now()))
+    const bytes = encodeJobSpec(spec)
+    await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
+    return this.jobs.submit(spec)
+  }
+
+  /** Whether a spec can match the workers online now, and if not, exactly why. */
+  async explain(submission: RenderSubmission): Promise<NoMatchExplanation & { spec: JobSpec }> {
+    const spec = validateJobSpec(renderSpecFrom(submission, this.c.libp2p.peerId.toString(), Date.now()))
+    return { ...explainNoMatch(spec, await this.workers.list(), Date.now()), spec }
+  }
+
+  async get(jobId: string): Promise<JobView | undefined> {
+    return this.jobs.get(jobId)
+  }
+
+  async list(): Promise<JobSummary[]> {
+    return this.jobs.list()
+  }
+
+  async history(jobId: string, afterSeq?: number): Promise<JobLogEntry[]> {
+    return this.jobs.history(jobId, afterSeq)
+  }
+
+  async cancel(jobId: string): Promise<JobView> {
+    return this.jobs.cancel(jobId)
+  }
+
+  private latency(peer: string): number | undefined {
+    const conn = this.c.libp2p.getConnections().find((c) => c.remotePeer.toString() === peer)
+    return conn?.rtt
+  }
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict'
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { selectBackend } from './backend.js'
+import { holdOut, parseCsvDataset, type TabularDataset } from './dataset.js'
+import { modelFolderSaver } from './model-files.js'
+import { prepareTrainingData } from './preprocess.js'
+import { type TrainParams, validateTrainParams } from './spec.js'
+import { makeScratch, removeScratch, SPECIES_CSV, speciesParams } from './test-support.js'
+import { buildModel, type DoneEvent, runTraining } from './train-loop.js'
+import { type VerifyInput, verificationData, verifyModel } from './verify.js'
+
+describe('verifyModel', () => {
+  let scratch: string
+  let params: TrainParams
+  let kept: TabularDataset
+  let data: ReturnType<typeof verificationData>
+  let honest: { modelDir: string; done: DoneEvent }
+
+  before(async () => {
+    scratch = await makeScratch()
+    params = validateTrainParams(speciesParams())
+    const all = parseCsvDataset(await readFile(SPECIES_CSV, 'utf8'), 'species')
+    const split = holdOut(all, 0.2, 5)
+    kept = split.kept
+    data = verificationData(kept, split.heldOut, params.preprocessing)
+    // the honest worker trains on tfjs's plain JavaScript cpu backend; verification runs on wasm
+    const { tf, info } = await selectBackend({ force: 'cpu' })
+    const modelDir = join(scratch, 'honest')
+    const done = await runTraining({
+      tf,
+      backend: info,
+      params,
+      data: prepareTrainingData(kept, params.preprocessing),
+      checkpointsDir: join(scratch, 'ckpts'),
+      modelDir,
+      metricsPath: join(scratch, 'metrics.json')
+    })
+    honest = { modelDir, done }
+  })
+  after(async () => {
+    await removeScratch(scratch)
+  })
+
+  const input = (overrides: Partial<VerifyInput> = {}): VerifyInput => ({
+    modelDir: honest.modelDir,
+    heldOut: data.heldOut,
+    validation: data.validation,
+    reportedMetrics: honest.done.final!,
+    loss: 'categoricalCrossentropy',
+    ...overrides
+  })
+
+  it('accepts an honest model trained on another backend', async () => {
+    const verdict = await verifyModel(input())
+    assert.ok(verdict.accepted, verdict.reason)
+    assert.ok(verdict.heldOutAccuracy >= 0.9)
+    assert.ok(Math.abs(verdict.validationLoss! - honest.done.final!.valLoss!) < 1e-3)
+  })
+
+  it('rejects an untrained model that claims the honest metrics', async () => {
+    const { tf } = await selectBackend({ force: 'cpu' })
+    const { model } = await buildModel(tf, params, prepareTrainingData(kept, params.preprocessing))
+    const modelDir = join(scratch, 'untrained')
+    await mkdir(modelDir)
+    await model.save(modelFolderSaver(modelDir))
+    const verdict = await verifyModel(input({ modelDir }))
+    assert.equal(verdict.accepted, false)
+    assert.match(verdict.reason, /no better than an untrained model/)
+  })
+
+  it('rejects an honest model whose reported metrics were inflated', async () => {
+    const final = honest.done.final!
+    const lower = await verifyModel(
+      input({ reportedMetrics: { valLoss: final.valLoss! * 0.8, valAcc: final.valAcc } })
+    )
+    assert.equal(lower.accepted, false)
+    assert.match(lower.reason, /reported validation loss/)
+    // without the validation rows, only the held-out rows can tell: here a third of them carry
+    // another label, so the model cannot score near its reported validation accuracy on them
+    const y = data.heldOut.y.map((label, i) => (i % 3 === 0 ? (label + 1) % 3 : label))
+    const noisy = await verifyModel(input({ validation: undefined, heldOut: { ...data.heldOut, y } }))
+    assert.equal(noisy.accepted, false)
+    assert.match(noisy.reason, /reported validation accuracy 0\.\d+ but only 0\.\d+ on the held-out rows/)
+  })
+
+  it('rejects a delivered model with a Lambda layer or damaged weights without loading it', async () => {
+    const modelJson = JSON.parse(await readFile(join(honest.modelDir, 'model.json'), 'utf8'))
+    const lambdaDir = join(scratch, 'lambda')
+    await mkdir(lambdaDir)
+    modelJson.modelTopology.config.layers.push({ class_name: 'Lambda', config: {} })
+    await writeFile(join(lambdaDir, 'model.json'), JSON.stringify(modelJson))
+    await writeFile(join(lambdaDir, 'weights.bin'), await readFile(join(honest.modelDir, 'weights.bin')))
+    const lambda = await verifyModel(input({ modelDir: lambdaDir }))
+    assert.equal(lambda.accepted, false)
+    assert.match(lambda.reason, /unsafe or malformed.*Lambda/)
+
+    const shortDir = join(scratch, 'short')
+    await mkdir(shortDir)
+    await writeFile(join(shortDir, 'model.json'), await readFile(join(honest.modelDir, 'model.json')))
+    await writeFile(join(shortDir, 'weights.bin'), await readFile(join(honest.modelDir, 'weights.bin')))
+    await truncate(join(shortDir, 'weights.bin'), 100)
+    const short = await verifyModel(input({ modelDir: shortDir }))
+    assert.equal(short.accepted, false)
+    assert.match(short.reason, /weight files hold 100 bytes but the manifest needs/)
+  })
+})
