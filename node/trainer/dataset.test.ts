@@ -22,7 +22,7 @@ function datasetError(fn: () => unknown): string {
 /** A .npy file (format 1.0) of little-endian float32 or int32 values. */
 function npy(descr: '<f4' | '<i4', shape: number[], values: number[]): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`
-  header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n'
+  header = `${header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ')}\n`
   const body = descr === '<f4' ? new Float32Array(values) : new Int32Array(values)
   const head = Buffer.alloc(10)
   head.write('\x93NUMPY', 0, 'latin1')

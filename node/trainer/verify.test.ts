@@ -2,11 +2,13 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import type { LayersModel } from '@tensorflow/tfjs'
 import { selectBackend } from './backend.js'
 import { holdOut, parseCsvDataset, type TabularDataset } from './dataset.js'
 import { modelFolderSaver } from './model-files.js'
 import { prepareTrainingData } from './preprocess.js'
 import { type TrainParams, validateTrainParams } from './spec.js'
+import { resolveModel } from './templates.js'
 import { makeScratch, removeScratch, SPECIES_CSV, speciesParams } from './test-support.js'
 import { buildModel, type DoneEvent, runTraining } from './train-loop.js'
 import { type VerifyInput, verificationData, verifyModel } from './verify.js'
@@ -59,13 +61,38 @@ describe('verifyModel', () => {
     assert.ok(Math.abs(verdict.validationLoss! - honest.done.final!.valLoss!) < 1e-3)
   })
 
-  it('rejects an untrained model that claims the honest metrics', async () => {
+  async function saveUntrained(name: string, seed?: number): Promise<string> {
     const { tf } = await selectBackend({ force: 'cpu' })
-    const { model } = await buildModel(tf, params, prepareTrainingData(kept, params.preprocessing))
-    const modelDir = join(scratch, 'untrained')
+    let model: LayersModel
+    if (seed === undefined) {
+      model = (await buildModel(tf, params, prepareTrainingData(kept, params.preprocessing))).model
+    } else {
+      // the same architecture with seeded initial weights, so the test does not depend on a lucky draw
+      const { topology } = resolveModel(params.model, 4, 3)
+      const layers = (topology.config as { layers: { config: Record<string, unknown> }[] }).layers
+      layers.forEach((layer, i) => {
+        layer.config.kernel_initializer = { class_name: 'GlorotUniform', config: { seed: seed + i } }
+      })
+      model = await tf.models.modelFromJSON({ modelTopology: topology as never })
+    }
+    const modelDir = join(scratch, name)
     await mkdir(modelDir)
     await model.save(modelFolderSaver(modelDir))
-    const verdict = await verifyModel(input({ modelDir }))
+    model.dispose()
+    return modelDir
+  }
+
+  it('rejects an untrained model that claims the honest metrics', async () => {
+    const verdict = await verifyModel(input({ modelDir: await saveUntrained('untrained') }))
+    assert.equal(verdict.accepted, false)
+    assert.match(verdict.reason, /no better than an untrained model|reported validation loss/)
+  })
+
+  it('rejects an untrained model that reports its own metrics truthfully', async () => {
+    const modelDir = await saveUntrained('untrained-seeded', 1)
+    const probe = await verifyModel(input({ modelDir, reportedMetrics: { valLoss: null, valAcc: null } }))
+    const own = { valLoss: probe.validationLoss!, valAcc: probe.validationAccuracy! }
+    const verdict = await verifyModel(input({ modelDir, reportedMetrics: own }))
     assert.equal(verdict.accepted, false)
     assert.match(verdict.reason, /no better than an untrained model/)
   })

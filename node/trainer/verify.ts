@@ -120,6 +120,20 @@ export async function verifyModel(input: VerifyInput): Promise<Verdict> {
 }
 
 /**
+ * A copy of a topology without its initializer settings, so tfjs's default initializers apply:
+ * the sender must not choose how the yardstick is initialised (zeros, a fixed seed, …).
+ */
+export function defaultInitializers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(defaultInitializers)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !/(_i|I)nitializer$/.test(key))
+      .map(([key, v]) => [key, defaultInitializers(v)])
+  )
+}
+
+/**
  * The best held-out scores of a few freshly initialised copies of the architecture. One random
  * draw is a poor yardstick: on easy data a lucky initialisation already beats the class prior,
  * so the delivered model must beat the best of several.
@@ -134,7 +148,7 @@ async function bestUntrained(
   const copies = Math.max(1, Math.min(TOLERANCE.untrainedCopies, budget))
   let best: Scores = { loss: Number.POSITIVE_INFINITY, accuracy: 0 }
   for (let i = 0; i < copies; i++) {
-    const untrained = await tf.models.modelFromJSON({ modelTopology: topology as never })
+    const untrained = await tf.models.modelFromJSON({ modelTopology: defaultInitializers(topology) as never })
     try {
       const scores = evaluate(tf, untrained, input.heldOut, input.loss)
       best = { loss: Math.min(best.loss, scores.loss), accuracy: Math.max(best.accuracy, scores.accuracy) }
