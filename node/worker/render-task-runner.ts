@@ -12,6 +12,8 @@ import { RenderExecutor } from '../executor/index.js'
 export const HEARTBEAT_INTERVAL_MS = 5_000
 export const PROGRESS_INTERVAL_MS = 1_000
 export const INPUT_FETCH_TIMEOUT_MS = 60_000
+/** How long a finished task keeps trying to hand its result to an unreachable requester. */
+export const RESULT_DELIVERY_MS = 3 * 60_000
 
 export interface TaskHandle {
   jobId: string
@@ -71,6 +73,31 @@ export class RenderTaskRunner {
       frames: award.frames,
       abort: (reason) => controller.abort(new Error(reason)),
       done
+    }
+  }
+
+  /**
+   * Sends the result, retrying while the requester cannot be reached (it may be restarting):
+   * rendered frames are not thrown away because one message failed.
+   */
+  private async deliver(
+    requester: string,
+    result: Parameters<JobChannel['sendResult']>[1],
+    signal: AbortSignal
+  ): Promise<{ accepted: boolean } | undefined> {
+    const end = Date.now() + RESULT_DELIVERY_MS
+    let delay = 500
+    for (;;) {
+      try {
+        return await this.jobs.sendResult(requester, result, { signal })
+      } catch (err) {
+        if (signal.aborted || Date.now() + delay > end) {
+          this.log.warn('could not deliver the result', { jobId: result.jobId, error: describeError(err) })
+          return undefined
+        }
+        await new Promise((r) => setTimeout(r, delay))
+        delay = Math.min(delay * 2, 10_000)
+      }
     }
   }
 
@@ -149,8 +176,8 @@ export class RenderTaskRunner {
         const { cid, size } = await importFile(this.helia, f.path, { signal: taskSignal })
         outputs.push({ frame: f.frame, cid, bytes: size })
       }
-      const ack = await this.jobs.sendResult(requester, { ...ids, outputs, error: '', createdAt: Date.now() })
-      this.log.info('task delivered', { ...ids, frames: outputs.length, accepted: ack.accepted })
+      const ack = await this.deliver(requester, { ...ids, outputs, error: '', createdAt: Date.now() }, signal)
+      this.log.info('task delivered', { ...ids, frames: outputs.length, accepted: ack?.accepted })
     } catch (err) {
       const reason = taskSignal.aborted ? `aborted: ${describeError(taskSignal.reason)}` : describeError(err)
       this.log.warn('task failed', { ...ids, error: reason })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -11,6 +12,7 @@ import { dialAddress, removeTempDirs, startTestNode, tempDataDir, waitFor } from
 
 const SCENE = fileURLToPath(new URL('../../../simulations/assets/sample-scene.blend', import.meta.url))
 const ONE_TOKEN = 10n ** 18n
+const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 
 async function renderJob(
   requester: RynusNode,
@@ -120,4 +122,96 @@ describe('render jobs on a four-node network', { timeout: 600_000 }, () => {
       'both workers rendered part of the job'
     )
   })
+
+  it('a worker killed mid-job: its frames are rendered elsewhere and it is not chosen again', async () => {
+    const superPeer = await startTestNode({ roles: ['super-peer'] })
+    nodes.push(superPeer)
+    const bootstrap = [dialAddress(superPeer)]
+    const steady = await startTestNode({ roles: ['worker'], bootstrap })
+    nodes.push(steady)
+    const doomed = await startWorkerProcess(bootstrap[0])
+    const requester = await startTestNode({ roles: ['requester'], bootstrap, heartbeatTimeoutMs: 4_000 })
+    nodes.push(requester)
+    assert.ok(
+      await waitFor(async () => (await requester.requester!.workers.entries(true)).length === 2, 30_000, 500),
+      'both workers found'
+    )
+    const jobId = await requester.requester!.submitRender(await renderJob(requester, { start: 1, end: 8 }))
+
+    // kill the separate worker process (SIGKILL: no goodbye) once it is rendering
+    let killed = false
+    requester.requester!.jobs.events.on('job', (event) => {
+      if (!killed && event.type === 'progress' && event.worker === doomed.peerId) {
+        killed = true
+        doomed.child.kill('SIGKILL')
+      }
+    })
+    const state = await waitForState(requester, jobId, ['completed', 'failed'], 300_000)
+    assert.ok(killed, 'the worker was killed while rendering')
+    assert.equal(state, 'completed', JSON.stringify((await requester.requester!.history(jobId)).slice(-6)))
+    await checkFrames(requester, jobId, [1, 2, 3, 4, 5, 6, 7, 8])
+    const view = (await requester.requester!.get(jobId))!
+    assert.ok(
+      view.job.failedWorkers.includes(doomed.peerId),
+      'the killed worker is marked as failed for the job'
+    )
+    for (const task of view.tasks) {
+      assert.equal(task.state.name, 'accepted')
+      assert.equal(task.state.worker, steady.peerId.toString(), 'every accepted task went to the live worker')
+    }
+  })
+
+  it('a requester restarted mid-job finishes the job after the restart', async () => {
+    const { requester, requesterDir } = await network(2)
+    const jobId = await requester.requester!.submitRender(await renderJob(requester, { start: 1, end: 10 }))
+    let running = false
+    requester.requester!.jobs.events.on('job', (event) => {
+      if (event.type === 'progress') running = true
+    })
+    assert.ok(await waitFor(() => running, 120_000, 100), 'workers started rendering')
+    await requester.stop()
+    nodes.splice(nodes.indexOf(requester), 1)
+
+    const bootstrap = [dialAddress(nodes[0])]
+    const again = await startTestNode({ roles: ['requester'], bootstrap, dataDir: requesterDir })
+    nodes.push(again)
+    assert.equal(again.peerId.toString(), requester.peerId.toString())
+    const state = await waitForState(again, jobId, ['completed', 'failed'], 300_000)
+    assert.equal(state, 'completed', JSON.stringify((await again.requester!.history(jobId)).slice(-6)))
+    await checkFrames(again, jobId, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+  })
 })
+
+/** A worker in its own process, so the test can SIGKILL it like a machine losing power. */
+async function startWorkerProcess(bootstrap: string): Promise<{ child: ChildProcess; peerId: string }> {
+  const dataDir = await tempDataDir()
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'start',
+      '--data-dir',
+      dataDir,
+      '--json',
+      '--roles',
+      'worker',
+      '--bootstrap',
+      bootstrap,
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+      '--api-port',
+      '0',
+      '--dht-mode',
+      'server',
+      '--dht-private-addresses',
+      'true'
+    ],
+    { env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' } }
+  )
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  assert.ok(await waitFor(() => out.trim().endsWith('}'), 30_000, 100), 'the worker process started')
+  return { child, peerId: (JSON.parse(out) as { peerId: string }).peerId }
+}
