@@ -211,6 +211,23 @@ describe('TrainExecutor hostile inputs', () => {
     assert.equal(epochs, 0)
   })
 
+  it('kills a job that passes its timeout, saying how many epochs were done', async () => {
+    const jobDir = await newJobDir(scratch)
+    const done: number[] = []
+    await assert.rejects(
+      executor.run(
+        { jobDir, params: speciesParams({ epochs: 10_000 }), timeoutMs: 2500 },
+        { onEpoch: (e) => void done.push(e.epoch) }
+      ),
+      (err: Error & { code?: string; epochsDone?: number }) => {
+        assert.equal(err.code, 'ERR_TRAIN_TIMEOUT')
+        assert.equal(err.epochsDone, done.length)
+        assert.match(err.message, /did not finish within 2500 ms \(\d+ epochs done\)/)
+        return true
+      }
+    )
+  })
+
   it('reports the line of a malformed CSV before training', async () => {
     const csv = join(scratch, 'bad.csv')
     await writeFile(
