@@ -30,9 +30,6 @@ export const MAX_ROWS = 10_000_000
 export const MAX_COLUMNS = 100_000
 export const MAX_CLASSES = 10_000
 
-/** Largest weights file accepted from a checkpoint or a delivered model. */
-export const MAX_WEIGHTS_BYTES = 4 * MAX_MODEL_PARAMS * 4
-
 /** Largest model.json / state.json accepted from a checkpoint or a delivered model. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024
 
