@@ -6,10 +6,11 @@ import type { LossName } from './spec.js'
  * - Recomputed validation metrics (the requester scores the delivered model on the exact
  *   validation rows the worker used) may differ from the reported ones only by float noise:
  *   different backends (wasm/XNNPACK, cpu, tfjs-node) sum in different orders in float32, which
- *   moves a loss by about 1e-6 relative, and can flip the class of a sample that sits on a
+ *   moves a loss by a few 1e-7 relative (measured: trained on cpu, scored on wasm and back,
+ *   |difference| ≈ 1e-8 on a loss of 0.04), and can flip the class of a sample that sits on a
  *   decision boundary. Allowed: |loss difference| ≤ 1e-3 + 1e-3 × loss, and accuracy off by at
- *   most 2 samples. That is about 1000× the noise measured between wasm and cpu, and far below
- *   what another model (an earlier epoch, a different run, an untrained copy) changes.
+ *   most 2 samples: thousands of times the float noise, and far below what another model (an
+ *   earlier epoch, a different run, an untrained copy) changes.
  * - Held-out accuracy is a different sample than the worker's validation rows, so it may fall
  *   below the reported validation accuracy by sampling noise: 3 standard errors of the held-out
  *   estimate (binomial, variance at least 1/n) plus 0.02. Only over-claiming counts.
