@@ -19,6 +19,7 @@ import {
   PROFILE_TTL_MS
 } from '../protocols/profile/index.js'
 import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
+import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
 import type { NodeConfig } from './config/config.js'
@@ -149,6 +150,17 @@ export class RynusNode {
     )
     node = new RynusNode(opts, { log, datastore, privateKey, libp2p, api, metrics })
     registerNodeRoutes(api, node)
+    const started = node
+    registerJobRoutes(api, {
+      dataDir,
+      get requester() {
+        return started.requester
+      },
+      get worker() {
+        return started.worker
+      },
+      helia: () => started.helia
+    })
     return node
   }
 

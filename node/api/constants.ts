@@ -5,3 +5,5 @@ export const MAX_EVENT_CLIENTS = 32
 export const MAX_EVENT_CLIENT_BUFFER_BYTES = 4 * 1024 * 1024
 export const REQUEST_TIMEOUT_MS = 30_000
 export const HEADERS_TIMEOUT_MS = 10_000
+/** Largest asset upload (streamed to disk, never buffered). */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024 * 1024

@@ -36,20 +36,63 @@ export async function apiTarget(dataDir: string): Promise<{ base: string; token:
   return { base, token }
 }
 
-/** GET a JSON resource from the local node's API. */
-export async function apiGet<T>(dataDir: string, path: string): Promise<T> {
+/** A JSON request to the local node's API; API errors keep their code and field errors. */
+export async function apiRequest<T>(
+  dataDir: string,
+  method: string,
+  path: string,
+  body?: { json: unknown } | { stream: ReadableStream | NodeJS.ReadableStream; length: number }
+): Promise<T> {
   const { base, token } = await apiTarget(dataDir)
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+  let payload: string | ReadableStream | undefined
+  if (body !== undefined && 'json' in body) {
+    headers['content-type'] = 'application/json'
+    payload = JSON.stringify(body.json)
+  } else if (body !== undefined) {
+    headers['content-length'] = String(body.length)
+    headers['content-type'] = 'application/octet-stream'
+    payload = body.stream as unknown as ReadableStream
+  }
   let res: Response
   try {
     res = await fetch(`${base}/api/v1${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(10_000)
-    })
+      method,
+      headers,
+      body: payload,
+      ...(payload !== undefined && typeof payload !== 'string' ? { duplex: 'half' } : {})
+    } as RequestInit)
   } catch {
     throw new NodeNotRunningError(base)
   }
-  const body = (await res.json()) as T & { error?: { code: string; message: string } }
-  if (!res.ok)
-    throw new RynusError(body.error?.message ?? `HTTP ${res.status}`, body.error?.code ?? 'ERR_API')
-  return body
+  const parsed = (await res.json()) as T & {
+    error?: { code: string; message: string; fields?: Record<string, string> }
+  }
+  if (!res.ok) {
+    const err = new RynusError(parsed.error?.message ?? `HTTP ${res.status}`, parsed.error?.code ?? 'ERR_API')
+    Object.assign(err, { fields: parsed.error?.fields })
+    throw err
+  }
+  return parsed
+}
+
+/** Streams a binary resource from the API into a file. */
+export async function apiDownload(dataDir: string, path: string): Promise<Response> {
+  const { base, token } = await apiTarget(dataDir)
+  try {
+    const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })
+    if (!res.ok) {
+      const body = (await res.json()) as { error?: { code: string; message: string } }
+      throw new RynusError(body.error?.message ?? `HTTP ${res.status}`, body.error?.code ?? 'ERR_API')
+    }
+    return res
+  } catch (err) {
+    if (err instanceof RynusError) throw err
+    throw new NodeNotRunningError(base)
+  }
+}
+
+/** GET a JSON resource from the local node's API. */
+export async function apiGet<T>(dataDir: string, path: string): Promise<T> {
+  return apiRequest<T>(dataDir, 'GET', path)
 }

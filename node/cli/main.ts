@@ -4,6 +4,7 @@ import { parseCommandArgs, SETTING_OPTIONS, settingsHelp, UsageError } from './a
 import { devnetCommand } from './devnet.js'
 import { EXIT } from './exit-codes.js'
 import { initCommand } from './init.js'
+import { jobCommand, workersCommand } from './job-commands.js'
 import { createOutput, type Output } from './output.js'
 import { peersCommand, statusCommand } from './read-commands.js'
 import { startCommand } from './start.js'
@@ -12,7 +13,13 @@ interface Command {
   summary: string
   usage: string
   options: Parameters<typeof parseCommandArgs>[1]
-  run(flags: Record<string, string | boolean | undefined>, out: Output): Promise<number>
+  /** Takes positional arguments (subcommands, files, ids). */
+  positionals?: boolean
+  run(
+    flags: Record<string, string | boolean | undefined>,
+    out: Output,
+    positionals: string[]
+  ): Promise<number>
 }
 
 const COMMON_HELP = `  --data-dir <dir>           node data dir (default ~/.rynus, env RYNUS_DATA_DIR)
@@ -50,6 +57,41 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     run: devnetCommand
   },
+  job: {
+    summary: 'submit render jobs and follow them: submit, ls, status, get, cancel',
+    usage: `rynus-node job submit render <scene.blend> --frames 1-24 --max-price <tokens per frame>
+           [--samples 32] [--resolution 640x360] [--engine cycles|eevee] [--device cpu|cuda|optix|hip]
+           [--format png|jpeg|exr] [--budget <tokens>] [--deadline 2h] [--dry-run]
+       rynus-node job ls
+       rynus-node job status <job id> [--watch]
+       rynus-node job get <job id> [-o <folder>]
+       rynus-node job cancel <job id>
+
+--dry-run uploads the scene and says whether the workers online can take the job, and if not why.`,
+    options: {
+      frames: { type: 'string' },
+      samples: { type: 'string' },
+      resolution: { type: 'string' },
+      engine: { type: 'string' },
+      device: { type: 'string' },
+      format: { type: 'string' },
+      'max-price': { type: 'string' },
+      budget: { type: 'string' },
+      deadline: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      watch: { type: 'boolean' },
+      output: { type: 'string', short: 'o' }
+    },
+    positionals: true,
+    run: jobCommand
+  },
+  workers: {
+    summary: 'list the workers this node can find in the DHT',
+    usage: 'rynus-node workers ls [--render] [--min-vram <GB>] [--json]',
+    options: { render: { type: 'boolean' }, 'min-vram': { type: 'string' } },
+    positionals: true,
+    run: workersCommand
+  },
   version: {
     summary: 'print versions',
     usage: 'rynus-node version [--json]',
@@ -85,21 +127,21 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${mainHelp()}\n`)
     return name === undefined ? EXIT.USAGE : EXIT.OK
   }
-  if (name === '--version') return COMMANDS.version.run({}, createOutput(false))
+  if (name === '--version') return COMMANDS.version.run({}, createOutput(false), [])
   const command = COMMANDS[name]
   if (command === undefined) {
     process.stderr.write(`rynus-node: unknown command "${name}"; run \`rynus-node --help\` for the list\n`)
     return EXIT.USAGE
   }
   try {
-    const { flags } = parseCommandArgs(rest, command.options)
+    const { flags, positionals } = parseCommandArgs(rest, command.options, command.positionals === true)
     if (flags.help === true) {
       process.stdout.write(
         `${command.summary}\n\nusage: ${command.usage}\n\ncommon options:\n${COMMON_HELP}\n`
       )
       return EXIT.OK
     }
-    return await command.run(flags, createOutput(flags.json === true))
+    return await command.run(flags, createOutput(flags.json === true), positionals)
   } catch (err) {
     const code = isRynusError(err) ? ` (${err.code})` : ''
     process.stderr.write(`rynus-node ${name}: ${describeError(err)}${code}\n`)

@@ -26,7 +26,8 @@ export interface TaskHandle {
 }
 
 export interface RenderTaskRunnerOptions {
-  dataDir: string
+  /** Folder for job folders (see work-dir.ts). */
+  workRoot: string
   taskTimeoutMs: number
 }
 
@@ -108,12 +109,8 @@ export class RenderTaskRunner {
     const { award, spec, requester } = input
     const render = spec.render!
     const ids = { jobId: award.jobId, taskId: award.taskId }
-    const work = join(this.opts.dataDir, 'work')
-    const jobDir = join(work, `${safeSegment(award.jobId)}-${safeSegment(award.taskId)}`)
-    // the sandbox runs jobs as an unprivileged user: it must be able to walk down to the job folder
+    const jobDir = join(this.opts.workRoot, `${safeSegment(award.jobId)}-${safeSegment(award.taskId)}`)
     await mkdir(jobDir, { recursive: true })
-    await chmod(this.opts.dataDir, 0o711)
-    await chmod(work, 0o711)
     await chmod(jobDir, 0o755)
 
     let stopped = false

@@ -20,6 +20,7 @@ import type { NodeConfig } from '../config/config.js'
 import { capabilitiesOf, GpuMonitor, type HardwareInventory } from '../hardware/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { RenderTaskRunner, type TaskHandle } from './render-task-runner.js'
+import { prepareWorkRoot } from './work-dir.js'
 
 export const SPEC_FETCH_TIMEOUT_MS = 10_000
 export const HARDWARE_POLL_MS = 30_000
@@ -80,7 +81,7 @@ export class WorkerService {
       this.inventory = this.monitor.latest()
     }
     this.runner = new RenderTaskRunner(
-      { dataDir: this.opts.dataDir, taskTimeoutMs: this.opts.config.taskTimeoutMs },
+      { workRoot: await prepareWorkRoot(this.opts.dataDir), taskTimeoutMs: this.opts.config.taskTimeoutMs },
       { helia: this.c.helia, jobs: this.c.jobs, logger: this.log.child('task') }
     )
     this.publisher = new CapacityPublisher(

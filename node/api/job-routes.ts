@@ -1,0 +1,163 @@
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { importFile } from '../../storage/files/index.js'
+import { frameFileName } from '../requester/outputs.js'
+import type { RequesterService } from '../requester/requester-service.js'
+import type { RenderSubmission } from '../requester/submission.js'
+import type { WorkerService } from '../worker/worker-service.js'
+import { MAX_UPLOAD_BYTES } from './constants.js'
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
+import type { ApiServer } from './server.js'
+
+export interface JobRouteDeps {
+  dataDir: string
+  requester?: RequesterService
+  worker?: WorkerService
+  helia: () => import('helia').Helia
+}
+
+const NAME_PATTERN = /^[\w.\- ]{1,128}$/
+
+function requesterOf(deps: JobRouteDeps): RequesterService {
+  if (deps.requester === undefined) {
+    throw new BadRequestError(
+      'this node does not have the requester role; start it with --roles requester (or worker,requester)'
+    )
+  }
+  return deps.requester
+}
+
+function asObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestError('the request body must be a JSON object')
+  }
+  return body as Record<string, unknown>
+}
+
+/**
+ * Assets (streamed upload into helia), render jobs (submit, estimate, list, status, cancel,
+ * frames) and the workers this node can see.
+ */
+export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
+  api.route('POST', '/assets', async (req) => {
+    const name = req.url.searchParams.get('name') ?? ''
+    if (!NAME_PATTERN.test(name)) {
+      throw new BadRequestError(
+        'give the file name as ?name=scene.blend (letters, digits, . - _ and spaces)',
+        {
+          name: 'required, e.g. scene.blend'
+        }
+      )
+    }
+    const declared = Number(req.raw.headers['content-length'] ?? 0)
+    if (declared > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
+    const dir = join(deps.dataDir, 'uploads')
+    await mkdir(dir, { recursive: true })
+    const staged = join(dir, `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}`)
+    let received = 0
+    try {
+      await pipeline(
+        req.raw,
+        async function* limit(source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            received += chunk.byteLength
+            if (received > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
+            yield chunk
+          }
+        },
+        createWriteStream(staged)
+      )
+      const { cid, size } = await importFile(deps.helia(), staged)
+      return { cid, size, name: basename(name) }
+    } finally {
+      await rm(staged, { force: true })
+    }
+  })
+
+  api.route('POST', '/jobs/render', async (req) => {
+    const jobId = await requesterOf(deps).submitRender(
+      asObject(await req.json()) as unknown as RenderSubmission
+    )
+    return { jobId }
+  })
+
+  api.route('POST', '/jobs/render/estimate', async (req) => {
+    const submission = asObject(await req.json()) as unknown as RenderSubmission
+    const { spec, canMatch, reasons, candidates } = await requesterOf(deps).explain(submission)
+    const frames = Array.isArray(spec.render?.frames)
+      ? spec.render.frames.length
+      : (spec.render?.frames.end ?? 0) - (spec.render?.frames.start ?? 0) + 1
+    return {
+      canMatch,
+      reasons,
+      candidates,
+      frames,
+      maxCost: (BigInt(spec.maxPricePerUnit) * BigInt(frames)).toString(),
+      budget: spec.budget
+    }
+  })
+
+  api.route('GET', '/jobs', async () => ({ jobs: await requesterOf(deps).list() }))
+
+  api.route('GET', '/jobs/:id', async (req) => {
+    const r = requesterOf(deps)
+    const view = await r.get(req.params.id)
+    if (view === undefined) throw new NotFoundError(`job ${req.params.id}`)
+    return { ...view, history: await r.history(req.params.id) }
+  })
+
+  api.route('POST', '/jobs/:id/cancel', async (req) => requesterOf(deps).cancel(req.params.id))
+
+  api.route('GET', '/jobs/:id/frames/:frame', async (req, res) => {
+    const r = requesterOf(deps)
+    const view = await r.get(req.params.id)
+    const frame = Number(req.params.frame)
+    if (view === undefined || !Number.isInteger(frame) || view.outputs[String(frame)] === undefined) {
+      throw new NotFoundError(`frame ${req.params.frame} of job ${req.params.id}`)
+    }
+    const name = frameFileName(view.job.spec, frame)
+    const file = join(r.resultsDir(view.job.id), name)
+    const info = await stat(file).catch(() => undefined)
+    if (info === undefined) throw new NotFoundError(`frame file ${name}`)
+    const type = name.endsWith('.png')
+      ? 'image/png'
+      : name.endsWith('.jpg')
+        ? 'image/jpeg'
+        : 'application/octet-stream'
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': info.size,
+      'content-disposition': `inline; filename="${name}"`
+    })
+    await pipeline(createReadStream(file), res)
+    return undefined
+  })
+
+  api.route('GET', '/workers', async (req) => {
+    const entries = await requesterOf(deps).workers.entries(req.url.searchParams.get('fresh') === '1')
+    return {
+      workers: entries.map((e) => ({
+        peerId: e.peerId,
+        ...e.record,
+        priceFloorPerUnit: e.record.priceFloorPerUnit.toString(),
+        latencyMs: e.latencyMs,
+        expiresAt: e.expiresAt
+      }))
+    }
+  })
+
+  api.route('GET', '/worker', () => {
+    if (deps.worker === undefined) return { enabled: false }
+    return {
+      enabled: true,
+      capabilities: deps.worker.capabilities(),
+      capacity: {
+        ...deps.worker.ownCapacity(),
+        priceFloorPerUnit: deps.worker.ownCapacity().priceFloorPerUnit.toString()
+      },
+      tasks: deps.worker.tasks()
+    }
+  })
+}
