@@ -84,7 +84,12 @@ export class JobRun extends RunDispatch {
     )
     const windowOpen = this.job.bidWindowEndsAt !== undefined
     if (windowOpen && this.tasks.length === 0) {
-      const wanted = Math.min(this.ctx.options.maxWorkers, this.kind.units(this.job.spec))
+      // close early once every worker that could take the job has bid
+      const wanted = Math.min(
+        this.ctx.options.maxWorkers,
+        this.kind.units(this.job.spec),
+        this.expectedBidders ?? Number.POSITIVE_INFINITY
+      )
       if (this.rankedBids().length >= wanted) await this.closeWindow()
     } else if (this.tasks.length === 0 || this.tasks.some((task) => isTaskWaiting(task.state))) {
       if ((await this.dispatch()) > 0 && !this.waitingTasks()) this.clearTimer('reoffer')

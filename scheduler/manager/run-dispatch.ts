@@ -4,6 +4,7 @@ import { formatTokens } from '../pricing.js'
 import type { Bid } from '../rank/types.js'
 import type { JobEvent } from '../state/job-state.js'
 import { initialTaskState, isTaskActive, isTaskWaiting, nextTaskState } from '../state/task-state.js'
+import { explainNoMatch } from '../why-no-bids.js'
 import { planAwards } from './assign.js'
 import { describeUnits } from './records.js'
 import { RunCore } from './run-core.js'
@@ -44,6 +45,7 @@ export class RunDispatch extends RunCore {
     this.job.offerRound += 1
     this.job.bidWindowEndsAt = now + options.bidWindowMs
     const offer = this.offerDraft(now)
+    this.expectedBidders = await this.countCandidates(now)
     try {
       await ports.offers.publish(offer)
       this.log('offered', `offered (round ${this.job.offerRound}): ${offer.units} ${this.kind.unitName}s`)
@@ -52,6 +54,27 @@ export class RunDispatch extends RunCore {
     }
     this.setTimer('window', options.bidWindowMs, () => this.closeWindow())
     await this.flush(false)
+  }
+
+  /**
+   * How many advertised workers could take the job now (from the capacity port), so the bid
+   * window can close as soon as all of them have bid. Undefined when unknown.
+   */
+  protected expectedBidders: number | undefined
+
+  protected async countCandidates(now: number): Promise<number | undefined> {
+    const capacity = this.ctx.ports.capacity
+    if (capacity === undefined) return undefined
+    try {
+      const workers = await capacity.workers()
+      const eligible = workers.filter(
+        (w) => !this.job.failedWorkers.includes(w.peerId) && !this.job.declinedWorkers.includes(w.peerId)
+      )
+      const n = explainNoMatch(this.job.spec, eligible, now, this.ctx.kinds).candidates.length
+      return n > 0 ? n : undefined
+    } catch {
+      return undefined
+    }
   }
 
   protected offerDraft(now: number): JobOfferDraft {
