@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { HDNodeWallet, JsonRpcProvider, Mnemonic } from 'ethers'
+import { JsonRpcProvider } from 'ethers'
 import type { Logger } from '../protocols/common/logger.js'
 import { silentLogger } from '../protocols/common/logger.js'
 import { AnvilError } from './errors.js'
@@ -33,7 +35,7 @@ export interface AnvilOptions {
 export interface Anvil {
   rpcUrl: string
   chainId: number
-  /** Private keys of the funded accounts, derived from ANVIL_MNEMONIC. */
+  /** Private keys of the funded accounts (derived from ANVIL_MNEMONIC). */
   accounts: string[]
   stop(): Promise<void>
 }
@@ -56,15 +58,13 @@ async function launch(port: number, opts: AnvilOptions): Promise<Anvil> {
   const log = (opts.logger ?? silentLogger).child('anvil')
   const chainId = opts.chainId ?? ANVIL_CHAIN_ID
   const count = opts.accounts ?? 10
+  // anvil writes this file only once it has bound its port: proof that the chain answering on
+  // the port is this child and not some other process that holds it.
+  const dir = await mkdtemp(join(tmpdir(), 'rynus-anvil-'))
+  const configFile = join(dir, 'anvil.json')
   const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', '--chain-id', String(chainId)]
-  args.push(
-    '--accounts',
-    String(count),
-    '--balance',
-    String(opts.balanceEth ?? 10_000),
-    '--mnemonic',
-    ANVIL_MNEMONIC
-  )
+  args.push('--accounts', String(count), '--balance', String(opts.balanceEth ?? 10_000))
+  args.push('--mnemonic', ANVIL_MNEMONIC, '--config-out', configFile)
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
 
   const [command, prefix] = anvilCommand()
@@ -80,12 +80,15 @@ async function launch(port: number, opts: AnvilOptions): Promise<Anvil> {
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
-  exited.then(() => process.off('exit', killOnExit))
+  exited.then(() => {
+    process.off('exit', killOnExit)
+    return rm(dir, { recursive: true, force: true })
+  })
 
   const rpcUrl = `http://127.0.0.1:${port}`
   const deadline = Date.now() + START_TIMEOUT_MS
-  let ready = false
-  while (!ready) {
+  let accounts: string[] | undefined
+  while (accounts === undefined) {
     const early = await Promise.race([exited, spawnError, sleep(POLL_MS).then(() => undefined)])
     if (early !== undefined) {
       const why = early instanceof Error ? early.message : `exit code ${early}`
@@ -93,8 +96,9 @@ async function launch(port: number, opts: AnvilOptions): Promise<Anvil> {
         `anvil exited before answering on ${rpcUrl} (${why}) ${stderr.trim()}. Check that @foundry-rs/anvil is installed and the port is free.`
       )
     }
-    ready = await answers(rpcUrl)
-    if (!ready && Date.now() > deadline) {
+    accounts = await readKeys(configFile)
+    if (accounts !== undefined && !(await answers(rpcUrl))) accounts = undefined
+    if (accounts === undefined && Date.now() > deadline) {
       await kill(child, exited)
       throw new AnvilError(
         `anvil did not answer on ${rpcUrl} within ${START_TIMEOUT_MS} ms; is the machine overloaded?`
@@ -103,8 +107,6 @@ async function launch(port: number, opts: AnvilOptions): Promise<Anvil> {
   }
   log.debug('anvil started', { rpcUrl, pid: child.pid })
 
-  const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(ANVIL_MNEMONIC), "m/44'/60'/0'/0")
-  const accounts = Array.from({ length: count }, (_, i) => root.deriveChild(i).privateKey)
   let stopping: Promise<void> | undefined
   return {
     rpcUrl,
@@ -114,6 +116,17 @@ async function launch(port: number, opts: AnvilOptions): Promise<Anvil> {
       stopping ??= kill(child, exited).then(() => log.debug('anvil stopped', { rpcUrl }))
       return stopping
     }
+  }
+}
+
+/** The private keys from anvil's --config-out file, or undefined until it is written in full. */
+async function readKeys(file: string): Promise<string[] | undefined> {
+  try {
+    const config = JSON.parse(await readFile(file, 'utf8')) as { private_keys?: unknown }
+    const keys = config.private_keys
+    return Array.isArray(keys) && keys.every((k) => typeof k === 'string') ? (keys as string[]) : undefined
+  } catch {
+    return undefined
   }
 }
 

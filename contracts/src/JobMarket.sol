@@ -5,7 +5,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IWorkerRegistry} from "./IWorkerRegistry.sol";
-import {MarketLedger} from "./MarketLedger.sol";
+import {MarketCore} from "./MarketCore.sol";
+import {MarketDisputes} from "./MarketDisputes.sol";
 
 /// @title JobMarket
 /// @notice Escrow and settlement for Rynus jobs.
@@ -13,47 +14,15 @@ import {MarketLedger} from "./MarketLedger.sol";
 /// A requester escrows a budget for a job with a deadline. Each awarded task reserves its price
 /// from that budget. The worker accepts (a global-tier worker locks collateral, part of its
 /// registry stake, proportional to the price), commits a digest of its result, and is paid when
-/// the requester accepts, or by anyone once the challenge window has passed. A challenged result
-/// is decided by a quorum of trusted validators, or, failing a quorum, by the majority of the votes
-/// cast when the dispute window ends (a tie pays the worker). A worker that misses its deadline
-/// loses its collateral to the requester and the price returns to the job. Unspent budget is
-/// refundable. Payouts are pull-based (see MarketLedger).
-///
-/// Ids carry their owner, so no storage read is needed to know it, and the requester chooses them,
-/// so creating a job or a task is idempotent: a resent transaction (after a crash, a replaced
-/// transaction or a reorg) finds the id taken and reverts instead of escrowing twice.
-///   jobId  = requester << 64 | nonce   (nonce: any 64-bit number the requester has not used)
-///   taskId = jobId << 32 | index       (index: any 32-bit number not used in this job)
-contract JobMarket is MarketLedger {
-    uint256 private constant BPS = 10_000;
-    uint16 public constant MAX_FEE_BPS = 1_000;
-
-    IWorkerRegistry public immutable registry;
-    uint16 public immutable feeBps;
-    uint16 public immutable collateralBps;
-    uint32 public immutable challengeWindow;
-    uint32 public immutable disputeWindow;
-    uint8 public immutable quorum;
-
-    mapping(uint256 jobId => Job) private _jobs;
-    mapping(uint256 taskId => Task) private _tasks;
-    mapping(uint256 taskId => mapping(address validator => bool)) private _voted;
-
+/// the requester accepts, or by anyone once the challenge window has passed; a challenged result
+/// goes to validators (MarketDisputes). A worker that misses its deadline loses its collateral to
+/// the requester and the price returns to the job. Unspent budget is refundable. Payouts are
+/// pull-based (MarketLedger). Records, ids and the settlement internals are in MarketCore.
+contract JobMarket is MarketDisputes {
     constructor(IERC20 token_, IWorkerRegistry registry_, address treasury_, MarketConfig memory config, address governance)
-        MarketLedger(token_, treasury_)
+        MarketCore(token_, registry_, treasury_, config)
         Ownable(governance)
-    {
-        if (address(registry_) == address(0)) revert ZeroAddress();
-        if (address(registry_.token()) != address(token_)) revert BadConfig();
-        if (config.feeBps > MAX_FEE_BPS || config.collateralBps > BPS || config.quorum == 0) revert BadConfig();
-        if (config.challengeWindow == 0 || config.disputeWindow == 0) revert BadConfig();
-        registry = registry_;
-        feeBps = config.feeBps;
-        collateralBps = config.collateralBps;
-        challengeWindow = config.challengeWindow;
-        disputeWindow = config.disputeWindow;
-        quorum = config.quorum;
-    }
+    {}
 
     // ---------------------------------------------------------------- requester
 
@@ -125,18 +94,6 @@ contract JobMarket is MarketLedger {
         _requireRequester(taskId);
         if (t.state != TaskState.Committed) revert WrongState(taskId, t.state);
         _release(taskId, t);
-    }
-
-    /// @notice Disputes a committed result within the challenge window; validators decide.
-    function challenge(uint256 taskId) external nonReentrant {
-        Task storage t = _tasks[taskId];
-        _requireRequester(taskId);
-        if (t.state != TaskState.Committed) revert WrongState(taskId, t.state);
-        if (block.timestamp >= t.dueAt) revert TooLate(t.dueAt);
-        uint40 disputeEnd = uint40(block.timestamp) + disputeWindow;
-        t.state = TaskState.Challenged;
-        t.dueAt = disputeEnd;
-        emit TaskChallenged(taskId, disputeEnd);
     }
 
     /// @notice Moves the job's unspent budget to the requester's balance. The requester may do
@@ -230,65 +187,6 @@ contract JobMarket is MarketLedger {
         emit TaskExpired(taskId, _unwind(taskId, t, TaskState.Expired));
     }
 
-    /// @notice Settles a dispute after its window: rejected if more validators found the result
-    /// wrong than right, paid otherwise.
-    function resolveDispute(uint256 taskId) external nonReentrant {
-        Task storage t = _tasks[taskId];
-        if (t.state != TaskState.Challenged) revert WrongState(taskId, t.state);
-        if (block.timestamp < t.dueAt) revert TooEarly(t.dueAt);
-        if (t.downVotes > t.upVotes) _reject(taskId, t);
-        else _release(taskId, t);
-    }
-
-    // ---------------------------------------------------------------- validators
-
-    /// @notice A trusted partner's verdict on a challenged result. `quorum` matching votes
-    /// settle the dispute at once. The task's worker and requester may not vote.
-    function vote(uint256 taskId, bool resultCorrect) external nonReentrant {
-        Task storage t = _tasks[taskId];
-        if (t.state != TaskState.Challenged) revert WrongState(taskId, t.state);
-        if (block.timestamp >= t.dueAt) revert TooLate(t.dueAt);
-        (bool registered, IWorkerRegistry.Tier tier,) = registry.workerInfo(msg.sender);
-        if (!registered || tier != IWorkerRegistry.Tier.Trusted) revert NotValidator(msg.sender);
-        if (msg.sender == t.worker || msg.sender == _requesterOfTask(taskId)) revert NotValidator(msg.sender);
-        if (_voted[taskId][msg.sender]) revert AlreadyVoted(msg.sender);
-        _voted[taskId][msg.sender] = true;
-        emit VoteCast(taskId, msg.sender, resultCorrect);
-        if (resultCorrect) {
-            if (++t.upVotes >= quorum) _release(taskId, t);
-        } else if (++t.downVotes >= quorum) {
-            _reject(taskId, t);
-        }
-    }
-
-    // ---------------------------------------------------------------- views
-
-    function getJob(uint256 jobId) external view returns (Job memory) {
-        return _jobs[jobId];
-    }
-
-    function getTask(uint256 taskId) external view returns (Task memory) {
-        return _tasks[taskId];
-    }
-
-    /// @notice The requester of a job or task, read from its id.
-    function requesterOf(uint256 jobId) external pure returns (address) {
-        return _requesterOfJob(jobId);
-    }
-
-    function taskIdOf(uint256 jobId, uint32 index) external pure returns (uint256) {
-        return jobId << 32 | index;
-    }
-
-    function hasVoted(uint256 taskId, address validator) external view returns (bool) {
-        return _voted[taskId][validator];
-    }
-
-    /// @notice Collateral a global-tier worker locks for a task of `price`.
-    function collateralFor(uint256 price) external view returns (uint256) {
-        return _collateral(price);
-    }
-
     // ---------------------------------------------------------------- internals
 
     function _createJob(uint64 nonce, uint96 budget, uint40 deadline) private returns (uint256 jobId) {
@@ -301,61 +199,5 @@ contract JobMarket is MarketLedger {
         job.deadline = deadline;
         _pull(msg.sender, budget);
         emit JobCreated(jobId, msg.sender, budget, deadline);
-    }
-
-    function _requireRequester(uint256 taskId) private view {
-        if (msg.sender != _requesterOfTask(taskId)) revert NotRequester(msg.sender);
-    }
-
-    function _requesterOfJob(uint256 jobId) private pure returns (address) {
-        return address(uint160(jobId >> 64));
-    }
-
-    function _requesterOfTask(uint256 taskId) private pure returns (address) {
-        return address(uint160(taskId >> 96));
-    }
-
-    function _collateral(uint256 price) private view returns (uint256) {
-        return price * collateralBps / BPS;
-    }
-
-    /// Pays the task: price minus fee to the worker's balance, fee to the treasury, collateral
-    /// unlocked. Callers have checked that the task is Committed or Challenged.
-    function _release(uint256 taskId, Task storage t) private {
-        address worker = t.worker;
-        uint256 price = t.price;
-        uint256 fee = price * feeBps / BPS;
-        uint256 payout = price - fee;
-        t.state = TaskState.Released;
-        Account storage a = _accounts[worker];
-        a.withdrawable += uint128(payout);
-        if (t.collateralized) a.locked -= uint96(_collateral(price));
-        --a.openTasks;
-        feesOwed += uint96(fee);
-        emit TaskReleased(taskId, worker, payout, fee);
-    }
-
-    function _reject(uint256 taskId, Task storage t) private {
-        emit TaskRejected(taskId, _unwind(taskId, t, TaskState.Rejected));
-    }
-
-    /// Ends an unpaid task in `finalState`: its price returns to the job's budget and locked
-    /// collateral is slashed from the worker's stake to the requester's balance.
-    function _unwind(uint256 taskId, Task storage t, TaskState finalState) private returns (uint256 slashed) {
-        uint96 price = t.price;
-        TaskState from = t.state;
-        t.state = finalState;
-        _jobs[taskId >> 32].available += price;
-        if (from == TaskState.Assigned) return 0;
-        Account storage a = _accounts[t.worker];
-        --a.openTasks;
-        if (!t.collateralized) return 0;
-        uint96 collateral = uint96(_collateral(price));
-        a.locked -= collateral;
-        uint256 before = token.balanceOf(address(this));
-        registry.slash(t.worker, collateral);
-        // Credit exactly what arrived, so the ledger always matches the balance.
-        slashed = token.balanceOf(address(this)) - before;
-        _accounts[_requesterOfTask(taskId)].withdrawable += uint128(slashed);
     }
 }
