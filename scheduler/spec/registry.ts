@@ -1,5 +1,6 @@
 import { JobKindError } from '../errors.js'
 import { renderJobKind } from '../kinds/render/kind.js'
+import { trainJobKind } from '../kinds/train/kind.js'
 import type { JobKind } from './types.js'
 
 /** The job kinds a node understands, by name. */
@@ -34,7 +35,7 @@ export class JobKindRegistry {
   }
 }
 
-/** The kinds every node ships with (render now; train registers here when it lands). */
+/** The kinds every node ships with: render and train. */
 export function defaultJobKinds(): JobKindRegistry {
-  return new JobKindRegistry([renderJobKind])
+  return new JobKindRegistry([renderJobKind, trainJobKind])
 }

@@ -1,4 +1,5 @@
 import type { RenderParams } from '../kinds/render/types.js'
+import type { TrainJobParams } from '../kinds/train/types.js'
 
 export type GpuVendor = 'nvidia' | 'amd'
 export type JobKindName = 'render' | 'train'
@@ -31,6 +32,7 @@ export interface JobSpec {
   deadline: number
   requirements: Requirements
   render?: RenderParams
+  train?: TrainJobParams
 }
 
 /** One task of a split job: the units (render: frame numbers) one worker does in one go. */
