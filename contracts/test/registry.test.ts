@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { hexlify, Signature } from 'ethers'
 import { bindingMessage, signWorkerBinding, verifyWorkerBinding } from '../binding.js'
+import { deployRynus } from '../deploy.js'
 import { deployWorkerRegistry } from '../types/WorkerRegistry.js'
 import { advance, type Chain, eventsOf, expectRevert, mined, ONE, startChain } from './fixture.js'
-import { buildWorld, peerIdOf, STAKE, TIER_TRUSTED, type World } from './world.js'
+import { buildWorld, PRICE, peerIdOf, STAKE, TIER_TRUSTED, type World } from './world.js'
 
 describe('WorkerRegistry and RynusToken on anvil', () => {
   let chain: Chain
@@ -72,8 +73,11 @@ describe('WorkerRegistry and RynusToken on anvil', () => {
     await expectRevert(registry.connect(who).requestUnbond(0), 'ZeroAmount')
     await expectRevert(registry.connect(who).requestUnbond(STAKE + 1n), 'StakeLocked', [STAKE, STAKE + 1n])
     await expectRevert(registry.connect(who).withdrawUnbonded(), 'NothingToWithdraw')
-    await mined(registry.connect(who).requestUnbond(ONE))
+    const requested = await mined(registry.connect(who).requestUnbond(ONE))
     const [record] = await registry.getWorker(who.address)
+    assert.deepEqual(eventsOf(requested, registry), [
+      { name: 'UnbondRequested', args: [who.address, ONE, record.unbondingReadyAt] }
+    ])
     assert.equal(record.stake, STAKE - ONE)
     assert.equal(record.unbonding, ONE)
     await expectRevert(registry.connect(who).withdrawUnbonded(), 'UnbondingNotReady', [
@@ -81,8 +85,12 @@ describe('WorkerRegistry and RynusToken on anvil', () => {
     ])
     await advance(chain, 1_000)
     const before = await token.balanceOf(who.address)
-    await mined(registry.connect(who).withdrawUnbonded())
+    const paid = await mined(registry.connect(who).withdrawUnbonded())
+    assert.deepEqual(eventsOf(paid, registry), [{ name: 'Unbonded', args: [who.address, ONE] }])
     assert.equal(await token.balanceOf(who.address), before + ONE)
+    await mined(token.connect(who).approve(w.d.addresses.registry, ONE))
+    const staked = await mined(registry.connect(who).stake(ONE))
+    assert.deepEqual(eventsOf(staked, registry), [{ name: 'Staked', args: [who.address, ONE, STAKE] }])
     assert.equal((await registry.getWorker(who.address))[0].unbonding, 0n)
   })
 
@@ -132,6 +140,33 @@ describe('WorkerRegistry and RynusToken on anvil', () => {
       deployWorkerRegistry(w.gov, '0x0000000000000000000000000000000000000000', 10, w.gov.address),
       'ZeroAddress'
     )
+  })
+
+  it('a slash moves locked stake to the market and says so', async () => {
+    const { registry, market } = w.d
+    const taskId = await w.newTask(await w.newJob(), w.worker2, PRICE, 5)
+    await mined(market.connect(w.worker2).acceptTask(taskId))
+    await advance(chain, 5)
+    const [, , stake] = await registry.workerInfo(w.worker2.address)
+    const receipt = await mined(market.connect(w.stranger).expireTask(taskId))
+    const collateral = await market.collateralFor(PRICE)
+    assert.deepEqual(eventsOf(receipt, registry), [
+      { name: 'Slashed', args: [w.worker2.address, collateral, stake - collateral] }
+    ])
+  })
+
+  it('deploying for another governance hands both contracts over in two steps', async () => {
+    const governance = chain.wallets[10]!
+    const d = await deployRynus(w.gov, { governance: governance.address, unbondingDelay: 10 })
+    assert.equal(await d.market.owner(), governance.address)
+    assert.equal(await d.registry.owner(), w.gov.address)
+    assert.equal(await d.registry.pendingOwner(), governance.address)
+    assert.equal(await d.registry.market(), d.addresses.market)
+    await mined(d.registry.connect(governance).acceptOwnership())
+    assert.equal(await d.registry.owner(), governance.address)
+    await expectRevert(d.registry.setTier(w.worker.address, TIER_TRUSTED), 'OwnableUnauthorizedAccount', [
+      w.gov.address
+    ])
   })
 
   it('the token mints only for its owner and honours EIP-2612 permits', async () => {
