@@ -4,7 +4,7 @@ import type { Helia } from 'helia'
 import type { Logger } from '../../protocols/common/logger.js'
 import type { JobChannel } from '../../protocols/job/index.js'
 import type { MarketService } from '../../protocols/market/index.js'
-import type { OfferBoard } from '../../protocols/offers/index.js'
+import { MAX_OFFER_SPEC_BYTES, type OfferBoard } from '../../protocols/offers/index.js'
 import {
   encodeJobSpec,
   explainNoMatch,
@@ -13,6 +13,7 @@ import {
   type JobSummary,
   type JobView,
   jobCidOf,
+  jobIdOf,
   type NoMatchExplanation,
   type ResultVerifier,
   type SchedulerJobRepository,
@@ -88,7 +89,9 @@ export class RequesterService {
         repo: this.repo,
         offers: {
           publish: async (draft) => {
+            const spec = this.specBytes.get(draft.jobId)
             await offers.publish({
+              ...(spec !== undefined && spec.byteLength <= MAX_OFFER_SPEC_BYTES ? { spec } : {}),
               ...draft,
               requirements: { minVramBytes: 0, gpuVendor: '', gpuModel: '', ...draft.requirements },
               chainJobId: 0n
@@ -133,6 +136,7 @@ export class RequesterService {
     const spec = validateJobSpec(renderSpecFrom(submission, this.c.libp2p.peerId.toString(), Date.now()))
     const bytes = encodeJobSpec(spec)
     await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
+    this.rememberSpec(jobIdOf(bytes), bytes)
     return this.jobs.submit(spec)
   }
 
@@ -156,6 +160,14 @@ export class RequesterService {
 
   async cancel(jobId: string): Promise<JobView> {
     return this.jobs.cancel(jobId)
+  }
+
+  /** Small spec blocks ride along in offers (workers check them against the job id). */
+  private readonly specBytes = new Map<string, Uint8Array>()
+
+  private rememberSpec(jobId: string, bytes: Uint8Array): void {
+    if (this.specBytes.size >= 1024) this.specBytes.delete(this.specBytes.keys().next().value as string)
+    this.specBytes.set(jobId, bytes)
   }
 
   private latency(peer: string): number | undefined {

@@ -20,6 +20,7 @@ import type { NodeConfig } from '../config/config.js'
 import { capabilitiesOf, GpuMonitor, type HardwareInventory } from '../hardware/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { RenderTaskRunner, type TaskHandle } from './render-task-runner.js'
+import { TrainTaskRunner } from './train-task-runner.js'
 import { prepareWorkRoot } from './work-dir.js'
 
 export const SPEC_FETCH_TIMEOUT_MS = 10_000
@@ -60,6 +61,7 @@ export class WorkerService {
   private publisher?: CapacityPublisher
   private provider?: CapabilityProvider
   private runner?: RenderTaskRunner
+  private trainRunner?: TrainTaskRunner
   private inventory?: HardwareInventory
   private stopOffers?: () => void
 
@@ -80,9 +82,14 @@ export class WorkerService {
       await this.monitor.start()
       this.inventory = this.monitor.latest()
     }
+    const workRoot = await prepareWorkRoot(this.opts.dataDir)
     this.runner = new RenderTaskRunner(
-      { workRoot: await prepareWorkRoot(this.opts.dataDir), taskTimeoutMs: this.opts.config.taskTimeoutMs },
+      { workRoot, taskTimeoutMs: this.opts.config.taskTimeoutMs },
       { helia: this.c.helia, jobs: this.c.jobs, logger: this.log.child('task') }
+    )
+    this.trainRunner = new TrainTaskRunner(
+      { workRoot, taskTimeoutMs: this.opts.config.taskTimeoutMs },
+      { helia: this.c.helia, jobs: this.c.jobs, libp2p: this.c.libp2p, logger: this.log.child('train-task') }
     )
     this.publisher = new CapacityPublisher(
       { record: () => this.capacityRecord() },
@@ -184,20 +191,25 @@ export class WorkerService {
     return {
       allowedHours: this.opts.config.allowedHours,
       markupPercent: this.opts.config.markupPercent,
-      kinds: ['render']
+      kinds: ['render', 'train']
     }
   }
 
   /** The job spec behind an offer, fetched from the requester over bitswap and checked against its id. */
-  private async spec(jobId: string, requester: string): Promise<JobSpec> {
+  private async spec(jobId: string, requester: string, carried?: Uint8Array): Promise<JobSpec> {
     const cached = this.specs.get(jobId)
     if (cached !== undefined) return cached
-    const signal = AbortSignal.timeout(SPEC_FETCH_TIMEOUT_MS)
-    // the requester holds the spec block; a direct connection lets bitswap ask it at once
-    await this.c.libp2p.dial(peerIdFromString(requester), { signal }).catch(() => undefined)
-    const chunks: Uint8Array[] = []
-    for await (const chunk of this.c.helia.blockstore.get(CID.parse(jobId), { signal })) chunks.push(chunk)
-    const bytes = Buffer.concat(chunks)
+    let bytes: Uint8Array
+    if (carried !== undefined && jobIdOf(carried) === jobId) {
+      bytes = carried
+    } else {
+      const signal = AbortSignal.timeout(SPEC_FETCH_TIMEOUT_MS)
+      // the requester holds the spec block; a direct connection lets bitswap ask it at once
+      await this.c.libp2p.dial(peerIdFromString(requester), { signal }).catch(() => undefined)
+      const chunks: Uint8Array[] = []
+      for await (const chunk of this.c.helia.blockstore.get(CID.parse(jobId), { signal })) chunks.push(chunk)
+      bytes = Buffer.concat(chunks)
+    }
     if (jobIdOf(bytes) !== jobId) throw new Error('the spec block does not match its job id')
     const spec = decodeJobSpec(bytes)
     if (spec.requester !== requester) throw new Error('the offer was not published by the job requester')
@@ -207,9 +219,9 @@ export class WorkerService {
   }
 
   private async weigh(offer: JobOffer, requester: string): Promise<void> {
-    if (offer.kind !== 'render') return
+    if (offer.kind !== 'render' && offer.kind !== 'train') return
     try {
-      const spec = await this.spec(offer.jobId, requester)
+      const spec = await this.spec(offer.jobId, requester, offer.spec)
       const decision = decideBid(
         { jobId: offer.jobId, spec, expiresAt: offer.expiresAt },
         this.ownCapacity(),
@@ -241,8 +253,11 @@ export class WorkerService {
     } catch (err) {
       return { accepted: false, reason: `cannot read the job spec: ${describeError(err)}` }
     }
-    if (spec.render === undefined) return { accepted: false, reason: 'only render jobs are taken here' }
-    const handle = this.runner!.start({ award, spec, requester })
+    let handle: TaskHandle
+    if (spec.kind === 'train' && spec.train !== undefined)
+      handle = this.trainRunner!.start({ award, spec, requester })
+    else if (spec.render !== undefined) handle = this.runner!.start({ award, spec, requester })
+    else return { accepted: false, reason: `${spec.kind} jobs are not taken here` }
     this.running.set(key, handle)
     void handle.done.finally(() => this.running.delete(key))
     this.log.info('task accepted', { jobId: award.jobId, taskId: award.taskId, frames: award.frames.length })

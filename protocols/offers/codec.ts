@@ -7,6 +7,7 @@ import {
   JOB_KIND_PATTERN,
   MAX_OFFER_BYTES,
   MAX_OFFER_CAPABILITIES,
+  MAX_OFFER_SPEC_BYTES,
   MAX_OFFER_TTL_MS,
   MAX_OFFER_UNITS
 } from './constants.js'
@@ -39,6 +40,8 @@ export interface JobOffer {
   expiresAt: number
   /** the job's id in the market contract; 0n = none */
   chainJobId: bigint
+  /** the spec block (must hash to jobId: receivers check), when it fits in the offer */
+  spec?: Uint8Array
 }
 
 const fail: Fail = (problem) => new OfferRejectError(problem, OfferErrorCodes.invalid)
@@ -47,6 +50,9 @@ const fail: Fail = (problem) => new OfferRejectError(problem, OfferErrorCodes.in
 export function validateOffer(offer: JobOffer): void {
   checkCid(offer.jobId, 'offer jobId', fail)
   if (!JOB_KIND_PATTERN.test(offer.kind)) throw fail('offer kind must be a short lowercase word')
+  if (offer.spec !== undefined && offer.spec.byteLength > MAX_OFFER_SPEC_BYTES) {
+    throw fail(`offer spec of ${offer.spec.byteLength} bytes exceeds ${MAX_OFFER_SPEC_BYTES}`)
+  }
   const req = offer.requirements
   if (req.capabilities.length > MAX_OFFER_CAPABILITIES) {
     throw fail(`offer requires more than ${MAX_OFFER_CAPABILITIES} capabilities`)
@@ -76,7 +82,8 @@ export function encodeOffer(offer: JobOffer): Uint8Array {
   const bytes = JobOfferPb.encode({
     ...offer,
     maxPricePerUnit: encodeAmount(offer.maxPricePerUnit),
-    chainJobId: offer.chainJobId === 0n ? '' : encodeAmount(offer.chainJobId)
+    chainJobId: offer.chainJobId === 0n ? '' : encodeAmount(offer.chainJobId),
+    spec: offer.spec !== undefined ? new Uint8Array(offer.spec) : undefined
   })
   if (bytes.byteLength > MAX_OFFER_BYTES) {
     throw new OfferRejectError(
@@ -123,7 +130,8 @@ export function decodeOffer(bytes: Uint8Array): JobOffer {
     units: pb.units,
     createdAt: pb.createdAt,
     expiresAt: pb.expiresAt,
-    chainJobId
+    chainJobId,
+    ...(pb.spec !== undefined ? { spec: pb.spec } : {})
   }
   validateOffer(offer)
   return offer

@@ -21,3 +21,6 @@ export const MAX_CLOCK_SKEW_MS = 60_000
 export const OFFERS_PER_PEER_PER_MINUTE = 60
 /** Most (requester, job) pairs remembered for duplicate suppression; when full, new offers are ignored. */
 export const MAX_TRACKED_OFFERS = 100_000
+
+/** Largest spec block carried inside an offer (bigger specs are fetched over bitswap). */
+export const MAX_OFFER_SPEC_BYTES = 3 * 1024

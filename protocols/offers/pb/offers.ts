@@ -11,6 +11,7 @@ export interface JobOffer {
   createdAt: number
   expiresAt: number
   chainJobId: string
+  spec?: Uint8Array<ArrayBuffer>
 }
 
 export namespace JobOffer {
@@ -240,6 +241,11 @@ export namespace JobOffer {
           w.string(obj.chainJobId)
         }
 
+        if (obj.spec != null) {
+          w.uint32(74)
+          w.bytes(obj.spec)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -292,6 +298,10 @@ export namespace JobOffer {
             }
             case 8: {
               obj.chainJobId = reader.string()
+              break
+            }
+            case 9: {
+              obj.spec = reader.bytes()
               break
             }
             default: {
@@ -365,6 +375,13 @@ export namespace JobOffer {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.spec`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -433,6 +450,11 @@ export namespace JobOffer {
     value: string
   }
 
+  export interface JobOfferSpecFieldEvent {
+    field: '$.spec'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<JobOffer>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobOffer.codec())
   }
@@ -441,7 +463,7 @@ export namespace JobOffer {
     return decodeMessage(buf, JobOffer.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobOffer>): Generator<JobOfferJobIdFieldEvent | JobOfferKindFieldEvent | JobOfferRequirementsCapabilitiesFieldEvent | JobOfferRequirementsMinVramBytesFieldEvent | JobOfferRequirementsGpuVendorFieldEvent | JobOfferRequirementsGpuModelFieldEvent | JobOfferMaxPricePerUnitFieldEvent | JobOfferUnitsFieldEvent | JobOfferCreatedAtFieldEvent | JobOfferExpiresAtFieldEvent | JobOfferChainJobIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobOffer>): Generator<JobOfferJobIdFieldEvent | JobOfferKindFieldEvent | JobOfferRequirementsCapabilitiesFieldEvent | JobOfferRequirementsMinVramBytesFieldEvent | JobOfferRequirementsGpuVendorFieldEvent | JobOfferRequirementsGpuModelFieldEvent | JobOfferMaxPricePerUnitFieldEvent | JobOfferUnitsFieldEvent | JobOfferCreatedAtFieldEvent | JobOfferExpiresAtFieldEvent | JobOfferChainJobIdFieldEvent | JobOfferSpecFieldEvent> {
     return streamMessage(buf, JobOffer.codec(), opts)
   }
 }
