@@ -58,6 +58,29 @@ export interface NodeConfig {
     /** Inbound connections per second allowed from one host before it is refused. */
     inboundConnectionsPerSecondPerHost: number
   }
+  /**
+   * Settlement on an EVM chain. Off while `rpcUrl` is ''. Addresses are '' until set (a devnet
+   * writes them itself). The wallet is `<dataDir>/wallet.json`; its passphrase comes from
+   * `passphraseFile`, else env RYNUS_WALLET_PASSPHRASE, else a prompt.
+   */
+  chain: {
+    /** JSON-RPC endpoint, e.g. http://127.0.0.1:8545; '' turns settlement off. */
+    rpcUrl: string
+    /** The chain the RPC must answer for (checked at start). */
+    chainId: number
+    /** RynusToken (ERC-20) address. */
+    token: string
+    /** WorkerRegistry address. */
+    registry: string
+    /** JobMarket address. */
+    market: string
+    /** Block the market was deployed in: where following its events starts. */
+    deployBlock: number
+    /** Blocks a transaction (and an event) must be deep before it counts: 1 = mined. */
+    confirmations: number
+    /** File holding the wallet passphrase; '' for none. */
+    passphraseFile: string
+  }
 }
 
 export const DEFAULT_LIBP2P_PORT = 4101
@@ -89,6 +112,16 @@ export function defaultConfig(): NodeConfig {
       maxParallelDials: 50,
       maxIncomingPendingConnections: 20,
       inboundConnectionsPerSecondPerHost: 5
+    },
+    chain: {
+      rpcUrl: '',
+      chainId: 0,
+      token: '',
+      registry: '',
+      market: '',
+      deployBlock: 0,
+      confirmations: 1,
+      passphraseFile: ''
     }
   }
 }

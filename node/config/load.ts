@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
+import { isAddress } from 'ethers'
 import { describeError } from '../../protocols/common/errors.js'
 import { parseAllowedHours } from '../../scheduler/allowed-hours.js'
 import { defaultConfig, type NodeConfig, ROLES } from './config.js'
@@ -103,6 +104,46 @@ function checkWorker(cfg: NodeConfig): void {
   checkPositiveInt(w.taskTimeoutMs, 'worker.taskTimeoutMs')
 }
 
+function checkChain(cfg: NodeConfig): void {
+  const c = cfg.chain
+  if (typeof c?.rpcUrl !== 'string' || (c.rpcUrl !== '' && !/^(https?|wss?):\/\/[^\s]+$/.test(c.rpcUrl))) {
+    throw new ConfigError(
+      `chain.rpcUrl must be an http(s) or ws(s) URL such as http://127.0.0.1:8545, or '' to turn settlement off, got ${JSON.stringify(c?.rpcUrl)}`
+    )
+  }
+  for (const k of ['token', 'registry', 'market'] as const) {
+    if (typeof c[k] !== 'string' || (c[k] !== '' && !isAddress(c[k]))) {
+      throw new ConfigError(
+        `chain.${k} must be a contract address like 0x5FbDB2315678afecb367f032d93F642f64180aa3, got ${JSON.stringify(c[k])}`
+      )
+    }
+  }
+  if (!Number.isInteger(c.chainId) || c.chainId < 0) {
+    throw new ConfigError(
+      `chain.chainId must be a whole number such as 31337, got ${JSON.stringify(c.chainId)}`
+    )
+  }
+  if (!Number.isInteger(c.deployBlock) || c.deployBlock < 0) {
+    throw new ConfigError(
+      `chain.deployBlock must be a block number (0 or more), got ${JSON.stringify(c.deployBlock)}`
+    )
+  }
+  if (!Number.isInteger(c.confirmations) || c.confirmations < 1 || c.confirmations > 64) {
+    throw new ConfigError(
+      `chain.confirmations must be between 1 and 64, got ${JSON.stringify(c.confirmations)}`
+    )
+  }
+  if (typeof c.passphraseFile !== 'string')
+    throw new ConfigError('chain.passphraseFile must be a file path or empty')
+  if (c.rpcUrl === '') return
+  if (c.chainId === 0)
+    throw new ConfigError('chain.chainId must be set when chain.rpcUrl is set (31337 for anvil)')
+  for (const k of ['token', 'registry', 'market'] as const) {
+    if (c[k] === '')
+      throw new ConfigError(`chain.${k} must be set when chain.rpcUrl is set (--chain-${k} <address>)`)
+  }
+}
+
 /** Checks every value; throws a ConfigError naming the first bad setting and how to fix it. */
 export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (!Array.isArray(cfg.roles) || cfg.roles.length === 0) {
@@ -153,6 +194,7 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
   if (typeof cfg.dht.privateAddresses !== 'boolean')
     throw new ConfigError('dht.privateAddresses must be true or false')
   checkWorker(cfg)
+  checkChain(cfg)
   for (const [k, v] of Object.entries(cfg.requester ?? {})) checkPositiveInt(v, `requester.${k}`)
   for (const [k, v] of Object.entries(cfg.limits ?? {})) checkPositiveInt(v, `limits.${k}`)
   for (const k of ['mdns', 'relayClient', 'metrics'] as const) {

@@ -34,6 +34,14 @@ function port(raw: string, source: string): number {
   return n
 }
 
+function whole(raw: string, source: string): number {
+  const n = Number(raw.trim())
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
+    throw new ConfigError(`${source} must be a whole number, got "${raw}"`)
+  }
+  return n
+}
+
 function roles(raw: string, source: string): Role[] {
   const out = list(raw)
   for (const r of out) {
@@ -107,7 +115,57 @@ export const SETTINGS: Setting[] = [
     describe: 'debug|info|warn|error',
     parse: (s) => s.trim()
   },
-  { path: 'log.json', env: 'RYNUS_LOG_JSON', flag: 'log-json', describe: 'true|false', parse: bool }
+  { path: 'log.json', env: 'RYNUS_LOG_JSON', flag: 'log-json', describe: 'true|false', parse: bool },
+  {
+    path: 'chain.rpcUrl',
+    env: 'RYNUS_CHAIN_RPC_URL',
+    flag: 'chain-rpc-url',
+    describe: "settlement JSON-RPC URL ('' = off)",
+    parse: (s) => s.trim()
+  },
+  { path: 'chain.chainId', env: 'RYNUS_CHAIN_ID', flag: 'chain-id', describe: 'chain id', parse: whole },
+  {
+    path: 'chain.token',
+    env: 'RYNUS_CHAIN_TOKEN',
+    flag: 'chain-token',
+    describe: 'token address',
+    parse: (s) => s.trim()
+  },
+  {
+    path: 'chain.registry',
+    env: 'RYNUS_CHAIN_REGISTRY',
+    flag: 'chain-registry',
+    describe: 'worker registry address',
+    parse: (s) => s.trim()
+  },
+  {
+    path: 'chain.market',
+    env: 'RYNUS_CHAIN_MARKET',
+    flag: 'chain-market',
+    describe: 'job market address',
+    parse: (s) => s.trim()
+  },
+  {
+    path: 'chain.deployBlock',
+    env: 'RYNUS_CHAIN_DEPLOY_BLOCK',
+    flag: 'chain-deploy-block',
+    describe: 'block the market was deployed in',
+    parse: whole
+  },
+  {
+    path: 'chain.confirmations',
+    env: 'RYNUS_CHAIN_CONFIRMATIONS',
+    flag: 'chain-confirmations',
+    describe: 'blocks before a tx counts (1 = mined)',
+    parse: whole
+  },
+  {
+    path: 'chain.passphraseFile',
+    env: 'RYNUS_CHAIN_PASSPHRASE_FILE',
+    flag: 'chain-passphrase-file',
+    describe: 'file with the wallet passphrase',
+    parse: (s) => s.trim()
+  }
 ]
 
 /** Sets `value` at a dotted `path` inside `target`, creating objects on the way. */
