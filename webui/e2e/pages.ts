@@ -5,29 +5,32 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { filterPeers, NO_PEER_FILTER } from '../src/lib/peers.js'
-import type { NodeStatus, PeerInfo } from '../src/lib/types.js'
+import type { JobSummary, NodeStatus, PeerInfo, WorkerInfo } from '../src/lib/types.js'
 import { collectConsoleErrors, launchBrowser } from './browser.js'
+import { checkRenderPages, checkWorkersPage, type ShotFn, statValue } from './compute-pages.js'
+import { parseUiAddress, TIMEOUT_MS, waitFor } from './support.js'
+
+export { checkRenderFlow, type RenderFlowResult } from './render-flow.js'
 
 export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 }
 ] as const
 
-const PAGES = ['Explorer', 'Peers', 'Node', 'Help'] as const
+const PAGES = ['Explorer', 'Workers', 'Peers', 'GPU for Render', 'Node', 'Help'] as const
 type PageName = (typeof PAGES)[number]
-const TIMEOUT_MS = 15_000
 
 interface Expected {
   status: NodeStatus
   peers: PeerInfo[]
+  /** Absent when the node has no requester role (the pages then say so). */
+  workers?: WorkerInfo[]
+  jobs?: JobSummary[]
 }
 
-/** Splits `http://127.0.0.1:8420/#token=abc` into the origin and the token. */
-export function parseUiAddress(address: string): { origin: string; token: string } {
-  const url = new URL(address)
-  const token = /token=([^&]+)/.exec(url.hash)?.[1]
-  assert.ok(token, `the UI address must carry #token=…, got ${address}`)
-  return { origin: url.origin, token: decodeURIComponent(token) }
+/** `GPU for Render` → `gpu-for-render`, for screenshot names. */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
 }
 
 async function fetchExpected(origin: string, token: string): Promise<Expected> {
@@ -36,9 +39,13 @@ async function fetchExpected(origin: string, token: string): Promise<Expected> {
     assert.equal(response.status, 200, `GET ${path} answered ${response.status}`)
     return (await response.json()) as T
   }
+  const status = await get<NodeStatus>('/status')
+  const requester = status.roles.includes('requester')
   return {
-    status: await get<NodeStatus>('/status'),
-    peers: (await get<{ peers: PeerInfo[] }>('/peers')).peers
+    status,
+    peers: (await get<{ peers: PeerInfo[] }>('/peers')).peers,
+    workers: requester ? (await get<{ workers: WorkerInfo[] }>('/workers')).workers : undefined,
+    jobs: requester ? (await get<{ jobs: JobSummary[] }>('/jobs')).jobs : undefined
   }
 }
 
@@ -55,13 +62,32 @@ async function openPage(page: Page, name: PageName, phone: boolean): Promise<voi
   }
 }
 
-async function checkPage(page: Page, name: PageName, expected: Expected): Promise<void> {
+async function checkPage(page: Page, name: PageName, expected: Expected, shot: ShotFn): Promise<void> {
   const rows = page.getByTestId('peer-row')
   switch (name) {
     case 'Explorer': {
       await page.getByTestId('peer-id').filter({ hasText: expected.status.peerId }).waitFor()
       await page.getByTestId('reachability').waitFor()
       if (expected.peers.length > 0) await rows.first().waitFor()
+      if (expected.workers !== undefined) {
+        // Workers are found in the DHT: the count shown is a number (it may differ from ours by a late record).
+        await waitFor(
+          async () => /^\d+$/.test((await statValue(page, 'workers-online')) ?? ''),
+          'the workers online count'
+        )
+        await waitFor(
+          async () => /^\d+$/.test((await statValue(page, 'my-render-jobs')) ?? ''),
+          'the render jobs count'
+        )
+      }
+      break
+    }
+    case 'Workers': {
+      await checkWorkersPage(page, expected.workers !== undefined)
+      break
+    }
+    case 'GPU for Render': {
+      await checkRenderPages(page, expected.jobs, () => shot(slug(name)), shot)
       break
     }
     case 'Peers': {
@@ -101,14 +127,6 @@ async function checkPage(page: Page, name: PageName, expected: Expected): Promis
   }
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + TIMEOUT_MS
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new assert.AssertionError({ message: `timed out waiting for ${what}` })
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
 async function checkViewport(
   browser: Browser,
   address: string,
@@ -122,8 +140,12 @@ async function checkViewport(
   const errors = collectConsoleErrors(page)
   const phone = viewport.name === 'phone'
   try {
+    const shot: ShotFn = async (name) => {
+      await page.evaluate('window.scrollTo(0, 0)')
+      await page.screenshot({ path: join(dir, `${viewport.name}-${name}.png`), fullPage: true })
+    }
     await page.goto(address)
-    await checkPage(page, 'Explorer', expected)
+    await checkPage(page, 'Explorer', expected, shot)
     assert.ok(!page.url().includes('token='), `the token is removed from the address bar, got ${page.url()}`)
     await page.screenshot({ path: join(dir, `${viewport.name}-explorer.png`), fullPage: true })
     if (phone) {
@@ -134,13 +156,14 @@ async function checkViewport(
     }
     for (const name of PAGES.slice(1)) {
       await openPage(page, name, phone)
-      await checkPage(page, name, expected)
-      await page.screenshot({ path: join(dir, `${viewport.name}-${name.toLowerCase()}.png`), fullPage: true })
+      await checkPage(page, name, expected, shot)
+      // The render check moves on to the New job form and a job page, and shoots the list before it leaves.
+      if (name !== 'GPU for Render') await shot(slug(name))
     }
     // The token stays in this tab: a reload needs no new address.
     await page.reload()
     await openPage(page, 'Explorer', phone)
-    await checkPage(page, 'Explorer', expected)
+    await checkPage(page, 'Explorer', expected, shot)
     assert.deepEqual(errors, [], `no console errors at ${viewport.name} size`)
   } finally {
     await context.close()
@@ -218,7 +241,7 @@ async function checkLiveUpdates(
   const errors = collectConsoleErrors(page)
   try {
     await page.goto(address)
-    await checkPage(page, 'Explorer', expected)
+    await checkPage(page, 'Explorer', expected, async () => {})
     await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor()
     const livePeers = async (): Promise<number> =>
       Number.parseInt(

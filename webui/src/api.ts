@@ -1,15 +1,19 @@
 // Typed client for the node's local API (`/api/v1`). The web UI talks to nothing else.
 
-import type { ApiErrorBody, NodeStatus, PeerInfo } from './lib/types.js'
-
-export type {
+import type {
   ApiErrorBody,
+  AssetInfo,
+  JobDetail,
+  JobSummary,
   NodeStatus,
   PeerInfo,
-  Reachability,
-  ReachabilityStatus,
-  Role
+  RenderEstimate,
+  RenderSubmission,
+  WorkerInfo,
+  WorkerRole
 } from './lib/types.js'
+
+export type * from './lib/types.js'
 
 /** Codes produced by the client itself, beside the `ERR_*` codes the node sends. */
 export const ERR_NETWORK = 'ERR_NETWORK'
@@ -51,6 +55,18 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
 }
 
+const UNREACHABLE_MESSAGE =
+  'Cannot reach your Rynus node. Check that `rynus-node start` (or `rynus-node devnet`) is still running, then retry.'
+
+function errorFromResponse(status: number, statusText: string, payload: unknown): ApiError {
+  if (isErrorBody(payload)) {
+    const { code, message, fields } = payload.error
+    return new ApiError(message, code, status, fields ?? {})
+  }
+  const code = status === 401 ? ERR_UNAUTHORIZED : ERR_BAD_RESPONSE
+  return new ApiError(`The node answered ${status} ${statusText}.`.replace(' .', '.'), code, status)
+}
+
 export class ApiClient {
   readonly baseUrl: string
   private readonly token: string
@@ -71,6 +87,95 @@ export class ApiClient {
     return body.peers
   }
 
+  async workers(fresh = false, signal?: AbortSignal): Promise<WorkerInfo[]> {
+    const body = await this.get<{ workers: WorkerInfo[] }>(fresh ? '/workers?fresh=1' : '/workers', signal)
+    return body.workers
+  }
+
+  /** This node's own worker role. */
+  workerRole(signal?: AbortSignal): Promise<WorkerRole> {
+    return this.get<WorkerRole>('/worker', signal)
+  }
+
+  async jobs(signal?: AbortSignal): Promise<JobSummary[]> {
+    const body = await this.get<{ jobs: JobSummary[] }>('/jobs', signal)
+    return body.jobs
+  }
+
+  job(jobId: string, signal?: AbortSignal): Promise<JobDetail> {
+    return this.get<JobDetail>(`/jobs/${encodeURIComponent(jobId)}`, signal)
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    await this.request<unknown>('POST', `/jobs/${encodeURIComponent(jobId)}/cancel`)
+  }
+
+  /** Whether workers online can take the job, its most cost, and if it cannot match, why. Field errors as on submit. */
+  estimateRender(submission: RenderSubmission, signal?: AbortSignal): Promise<RenderEstimate> {
+    return this.request<RenderEstimate>('POST', '/jobs/render/estimate', submission, signal)
+  }
+
+  async submitRender(submission: RenderSubmission): Promise<string> {
+    const body = await this.request<{ jobId: string }>('POST', '/jobs/render', submission)
+    return body.jobId
+  }
+
+  /** One accepted frame as a blob, with the file name the node gives it. */
+  async frame(
+    jobId: string,
+    frame: number,
+    signal?: AbortSignal
+  ): Promise<{ blob: Blob; fileName: string | null }> {
+    const response = await this.send(
+      'GET',
+      `/jobs/${encodeURIComponent(jobId)}/frames/${frame}`,
+      undefined,
+      signal
+    )
+    const disposition = response.headers.get('content-disposition') ?? ''
+    const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null
+    return { blob: await response.blob(), fileName }
+  }
+
+  /**
+   * Streams a file to the node (`POST /assets`), which adds it to its blockstore. XMLHttpRequest rather than
+   * fetch because only it reports upload progress. Aborting the signal cancels the upload (an AbortError).
+   */
+  uploadAsset(
+    file: Blob,
+    name: string,
+    onProgress?: (sent: number, total: number) => void,
+    signal?: AbortSignal
+  ): Promise<AssetInfo> {
+    return new Promise<AssetInfo>((resolve, reject) => {
+      const xhr = new XMLHttpRequest()
+      xhr.open('POST', `${this.baseUrl}/api/v1/assets?name=${encodeURIComponent(name)}`)
+      xhr.setRequestHeader('Authorization', `Bearer ${this.token}`)
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream')
+      xhr.setRequestHeader('Accept', 'application/json')
+      xhr.upload.onprogress = (event) =>
+        onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size)
+      xhr.onload = () => {
+        let payload: unknown
+        try {
+          payload = JSON.parse(xhr.responseText)
+        } catch {
+          payload = undefined
+        }
+        if (xhr.status >= 200 && xhr.status < 300 && payload !== undefined) resolve(payload as AssetInfo)
+        else reject(errorFromResponse(xhr.status, xhr.statusText, payload))
+      }
+      xhr.onerror = () => reject(new ApiError(UNREACHABLE_MESSAGE, ERR_NETWORK))
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'))
+      if (signal?.aborted) {
+        reject(new DOMException('The upload was cancelled.', 'AbortError'))
+        return
+      }
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+      xhr.send(file)
+    })
+  }
+
   /** URL of the event stream; the token travels as a query parameter because browsers cannot set headers on WebSockets. */
   eventsUrl(): string {
     const url = new URL(`${this.baseUrl}/api/v1/events`)
@@ -84,6 +189,16 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const response = await this.send(method, path, body, signal)
+    const payload: unknown = await response.json().catch(() => undefined)
+    if (payload === undefined) {
+      throw new ApiError('The node sent an answer that is not JSON.', ERR_BAD_RESPONSE, response.status)
+    }
+    return payload as T
+  }
+
+  /** Sends a request and returns the 2xx response; anything else becomes an ApiError with the node's code. */
+  async send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.token}`,
       Accept: 'application/json'
@@ -99,27 +214,12 @@ export class ApiClient {
       })
     } catch (err) {
       if (signal?.aborted) throw err
-      throw new ApiError(
-        'Cannot reach your Rynus node. Check that `rynus-node start` (or `rynus-node devnet`) is still running, then retry.',
-        ERR_NETWORK
-      )
+      throw new ApiError(UNREACHABLE_MESSAGE, ERR_NETWORK)
     }
-    const payload: unknown = await response.json().catch(() => undefined)
     if (!response.ok) {
-      if (isErrorBody(payload)) {
-        const { code, message, fields } = payload.error
-        throw new ApiError(message, code, response.status, fields ?? {})
-      }
-      const code = response.status === 401 ? ERR_UNAUTHORIZED : ERR_BAD_RESPONSE
-      throw new ApiError(
-        `The node answered ${response.status} ${response.statusText}.`,
-        code,
-        response.status
-      )
+      const payload: unknown = await response.json().catch(() => undefined)
+      throw errorFromResponse(response.status, response.statusText, payload)
     }
-    if (payload === undefined) {
-      throw new ApiError('The node sent an answer that is not JSON.', ERR_BAD_RESPONSE, response.status)
-    }
-    return payload as T
+    return response
   }
 }

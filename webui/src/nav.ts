@@ -1,6 +1,8 @@
-// The app's pages, in nav order. A new feature (render, AI, assets, wallet, worker settings) adds one entry here.
+// The app's pages, in nav order. A new feature (AI, assets, wallet, worker settings) adds one entry here; pages
+// reached from another page (a job, a form) are sub-pages of a nav item.
 import { type Component, defineAsyncComponent } from 'vue'
 import type { IconName } from './icons.js'
+import { matchPath } from './lib/route-match.js'
 
 export interface NavSection {
   id: string
@@ -17,8 +19,32 @@ export interface NavItem {
   component: Component
 }
 
+/** A page under a nav item, e.g. `/render/:jobId`; `:name` segments are passed to the component as props. */
+export interface SubPage {
+  pattern: string
+  /** The nav item's path it belongs to (highlighted in the menu, linked in the header). */
+  parent: string
+  label: string
+  description: string
+  component: Component
+}
+
+/** What the address points at. */
+export interface ResolvedRoute {
+  /** The nav item to highlight. */
+  navPath: string
+  section: NavSection['id']
+  label: string
+  description: string
+  component: Component
+  params: Record<string, string>
+  /** For sub-pages: the nav item above, linked in the header. */
+  parent: { path: string; label: string } | null
+}
+
 export const NAV_SECTIONS: NavSection[] = [
   { id: 'network', label: 'Network' },
+  { id: 'compute', label: 'Compute' },
   { id: 'node', label: 'This node' },
   { id: 'support', label: 'Support' }
 ]
@@ -33,12 +59,29 @@ export const NAV_ITEMS: NavItem[] = [
     component: defineAsyncComponent(() => import('./pages/ExplorerPage.vue'))
   },
   {
+    path: '/workers',
+    label: 'Workers',
+    description:
+      'Machines offering their GPUs and CPUs, as advertised in the network: hardware, price and slots.',
+    icon: 'gpu',
+    section: 'network',
+    component: defineAsyncComponent(() => import('./pages/WorkersPage.vue'))
+  },
+  {
     path: '/peers',
     label: 'Peers',
     description: 'Every open connection: direction, path, latency and addresses.',
     icon: 'peers',
     section: 'network',
     component: defineAsyncComponent(() => import('./pages/PeersPage.vue'))
+  },
+  {
+    path: '/render',
+    label: 'GPU for Render',
+    description: 'Render Blender scenes on workers across the network: your render jobs, live.',
+    icon: 'render',
+    section: 'compute',
+    component: defineAsyncComponent(() => import('./pages/RenderJobsPage.vue'))
   },
   {
     path: '/node',
@@ -58,8 +101,51 @@ export const NAV_ITEMS: NavItem[] = [
   }
 ]
 
+/** Checked in order: fixed paths before parameters. */
+export const SUB_PAGES: SubPage[] = [
+  {
+    pattern: '/render/new',
+    parent: '/render',
+    label: 'New render job',
+    description:
+      'Upload a .blend, pick frames and quality, see what it costs and whether workers can take it, then submit.',
+    component: defineAsyncComponent(() => import('./pages/NewRenderPage.vue'))
+  },
+  {
+    pattern: '/render/:jobId',
+    parent: '/render',
+    label: 'Render job',
+    description: 'Frames appear as workers deliver them; progress, history and downloads, live.',
+    component: defineAsyncComponent(() => import('./pages/RenderJobPage.vue'))
+  }
+]
+
 export function findNavItem(path: string): NavItem | null {
   return NAV_ITEMS.find((item) => item.path === path) ?? null
+}
+
+export function resolveRoute(path: string): ResolvedRoute | null {
+  const item = findNavItem(path)
+  if (item !== null) {
+    const { label, description, component, section } = item
+    return { navPath: item.path, section, label, description, component, params: {}, parent: null }
+  }
+  for (const page of SUB_PAGES) {
+    const params = matchPath(page.pattern, path)
+    const parent = findNavItem(page.parent)
+    if (params === null || parent === null) continue
+    const { label, description, component } = page
+    return {
+      navPath: parent.path,
+      section: parent.section,
+      label,
+      description,
+      component,
+      params,
+      parent: { path: parent.path, label: parent.label }
+    }
+  }
+  return null
 }
 
 export function navItemsBySection(): { section: NavSection; items: NavItem[] }[] {

@@ -2,6 +2,7 @@
 import { type InjectionKey, inject, reactive } from 'vue'
 import { type ApiClient, ApiError, type NodeStatus, type PeerInfo } from './api.js'
 import { EventStream, type NodeEvent, type StreamState } from './event-stream.js'
+import type { JobEvent } from './lib/events.js'
 import { withoutPeer } from './lib/peers.js'
 
 export interface Resource<T> {
@@ -29,6 +30,8 @@ export interface NetworkState {
   /** The node refused the token: the app shows how to get a fresh address. */
   unauthorized: boolean
   now: number
+  /** Goes up whenever everything should be fetched again (Retry pressed, event stream back after a gap). */
+  refreshes: number
 }
 
 const ACTIVITY_LIMIT = 12
@@ -51,6 +54,7 @@ export class Network {
   private refetchTimer: ReturnType<typeof setTimeout> | null = null
   private activityId = 0
   private streamOpened = false
+  private readonly jobListeners = new Set<(event: JobEvent) => void>()
 
   constructor(client: ApiClient) {
     this.client = client
@@ -61,7 +65,8 @@ export class Network {
       retryAt: null,
       activity: [],
       unauthorized: false,
-      now: Date.now()
+      now: Date.now(),
+      refreshes: 0
     })
     this.events = new EventStream({
       url: client.eventsUrl(),
@@ -72,10 +77,29 @@ export class Network {
         if (live !== 'open') return
         // Events may have been missed while the stream was down, or the node is back after an outage: catch up.
         const failed = this.state.status.error !== null || this.state.peers.error !== null
-        if (this.streamOpened || failed) this.scheduleRefetch()
+        if (this.streamOpened || failed) {
+          this.scheduleRefetch()
+          this.state.refreshes += 1
+        }
         this.streamOpened = true
       }
     })
+  }
+
+  /** The API client, for pages that load their own data. */
+  get api(): ApiClient {
+    return this.client
+  }
+
+  /** Calls `listener` for every render job event from now on; returns the function that stops it. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void {
+    this.jobListeners.add(listener)
+    return () => this.jobListeners.delete(listener)
+  }
+
+  /** Records a refused token from any page's request, so the app shows how to get a fresh address. */
+  noteError(error: ApiError): void {
+    if (error.unauthorized) this.state.unauthorized = true
   }
 
   start(): void {
@@ -98,6 +122,7 @@ export class Network {
 
   /** Reloads everything; the Retry buttons call this. */
   async refresh(): Promise<void> {
+    this.state.refreshes += 1
     this.events.reconnectNow()
     await Promise.all([this.loadStatus(), this.loadPeers()])
   }
@@ -133,6 +158,10 @@ export class Network {
   }
 
   private onEvent(event: NodeEvent): void {
+    if (event.type === 'job') {
+      for (const listener of this.jobListeners) listener(event.event)
+      return
+    }
     if (event.type === 'status') {
       this.state.status.data = event.status
       this.state.status.error = null

@@ -1,6 +1,6 @@
 // A tiny hash router: `#/peers` shows the Peers page. Hash routes need no server fallback, so the node serves files as they are.
 import { type ComputedRef, computed, readonly, ref } from 'vue'
-import { findNavItem, NAV_ITEMS, type NavItem } from './nav.js'
+import { NAV_ITEMS, type ResolvedRoute, resolveRoute } from './nav.js'
 
 function pathOf(hash: string): string {
   const path = hash.replace(/^#/, '').split('?')[0] ?? ''
@@ -31,8 +31,8 @@ export function hrefFor(path: string): string {
 
 export const routePath = readonly(currentPath)
 
-/** The nav item for the current address; `/` is the Explorer. Unknown paths give null (the not-found page). */
-export const currentRoute: ComputedRef<NavItem | null> = computed(() => {
+/** The page for the current address; `/` is the Explorer. Unknown paths give null (the not-found page). */
+export const currentRoute: ComputedRef<ResolvedRoute | null> = computed(() => {
   const path = currentPath.value === '/' ? (NAV_ITEMS[0]?.path ?? '/') : currentPath.value
-  return findNavItem(path)
+  return resolveRoute(path.replace(/\/$/, '') || '/')
 })

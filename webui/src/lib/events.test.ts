@@ -13,8 +13,42 @@ describe('parseEvent', () => {
     assert.equal(event?.type, 'status')
   })
 
+  it('reads a job event with its worker progress', () => {
+    const event = parseEvent(
+      JSON.stringify({
+        type: 'job:progress',
+        event: {
+          jobId: 'bagaa1',
+          at: 1700000000000,
+          type: 'progress',
+          message: 'task-0: 1 of 2 frames done',
+          taskId: 'task-0',
+          worker: '12D3KooWA',
+          progress: { frame: 2, sample: 3, samples: 4, framesDone: 1, framesTotal: 2 }
+        }
+      })
+    )
+    assert.deepEqual(event, {
+      type: 'job',
+      event: {
+        jobId: 'bagaa1',
+        at: 1700000000000,
+        type: 'progress',
+        message: 'task-0: 1 of 2 frames done',
+        taskId: 'task-0',
+        worker: '12D3KooWA',
+        progress: { frame: 2, sample: 3, samples: 4, framesDone: 1, framesTotal: 2 }
+      }
+    })
+    const done = parseEvent(
+      '{"type":"job:completed","event":{"jobId":"j","at":1,"type":"completed","message":"","state":"completed"}}'
+    )
+    assert.equal(done?.type === 'job' ? done.event.state : undefined, 'completed')
+  })
+
   it('ignores unknown types, broken JSON and events without their fields', () => {
     assert.equal(parseEvent('{"type":"job:progress","jobId":"x"}'), null)
+    assert.equal(parseEvent('{"type":"job:progress","event":{"type":"progress"}}'), null)
     assert.equal(parseEvent('{not json'), null)
     assert.equal(parseEvent('{"type":"peer:disconnect"}'), null)
     assert.equal(parseEvent('{"type":"status"}'), null)

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test'
 import {
   addressScope,
   addressTransport,
+  formatAgo,
+  formatBytes,
   formatLatency,
   formatUptime,
   secondsSince,
@@ -62,5 +64,22 @@ describe('format', () => {
       { text: ' then restart.', code: false }
     ])
     assert.deepEqual(splitCode('plain'), [{ text: 'plain', code: false }])
+  })
+
+  it('writes sizes in binary units', () => {
+    assert.equal(formatBytes(0), '0 GB')
+    assert.equal(formatBytes(512), '512 B')
+    assert.equal(formatBytes(135_106), '132 KB')
+    assert.equal(formatBytes(1536), '1.5 KB')
+    assert.equal(formatBytes(24 * 2 ** 30), '24 GB')
+    assert.equal(formatBytes(25_757_220_864), '24 GB')
+    assert.equal(formatBytes(Number.NaN), '—')
+  })
+
+  it('says how long ago something happened', () => {
+    const now = Date.parse('2025-01-01T00:10:00Z')
+    assert.equal(formatAgo(now - 2000, now), 'just now')
+    assert.equal(formatAgo(now - 42_000, now), '42s ago')
+    assert.equal(formatAgo(now - 423_000, now), '7m 03s ago')
   })
 })

@@ -89,3 +89,27 @@ const REACHABILITY_LABELS: Record<string, string> = {
 export function reachabilityLabel(status: string): string {
   return REACHABILITY_LABELS[status] ?? status
 }
+
+/** `1.5 GB`, `24 GB`, `840 KB`: binary units, named the way operating systems show them. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—'
+  if (bytes === 0) return '0 GB'
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  const digits = unit === 0 || value >= 100 || Number.isInteger(value) ? 0 : 1
+  return `${value.toFixed(digits).replace(/\.0$/, '')} ${units[unit]}`
+}
+
+/** `just now`, `42s ago`, `7m 03s ago`… for a time in ms since the epoch. */
+export function formatAgo(at: number, now: number): string {
+  const seconds = Math.floor((now - at) / 1000)
+  if (!Number.isFinite(seconds)) return ''
+  if (seconds < 5) return 'just now'
+  if (seconds < 60) return `${seconds}s ago`
+  return `${formatUptime(seconds)} ago`
+}

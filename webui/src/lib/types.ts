@@ -35,3 +35,184 @@ export interface PeerInfo {
 export interface ApiErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> }
 }
+
+// Render jobs (`/jobs`, `/jobs/render`, `/jobs/render/estimate`). Money: token base units as decimal strings.
+
+export type RenderEngine = 'CYCLES' | 'BLENDER_EEVEE'
+export type RenderDevice = 'CPU' | 'CUDA' | 'OPTIX' | 'HIP'
+export type RenderFormat = 'PNG' | 'JPEG' | 'OPEN_EXR'
+export type FrameSelection = { start: number; end: number } | number[]
+
+export interface AssetInfo {
+  cid: string
+  size: number
+  name: string
+}
+
+export interface RenderSubmission {
+  input: AssetInfo
+  frames: FrameSelection
+  engine?: RenderEngine
+  device?: RenderDevice
+  samples?: number
+  resolution?: { x: number; y: number }
+  format?: RenderFormat
+  maxPricePerUnit: string
+  budget?: string
+  deadlineInMs?: number
+}
+
+export interface RenderEstimate {
+  canMatch: boolean
+  reasons: string[]
+  /** Peer ids of the workers that could take the job now. */
+  candidates: string[]
+  frames: number
+  maxCost: string
+  budget: string
+}
+
+export type JobStateName = 'draft' | 'offered' | 'running' | 'completed' | 'failed' | 'cancelled'
+export type TaskStateName =
+  | 'pending'
+  | 'awarded'
+  | 'running'
+  | 'delivered'
+  | 'accepted'
+  | 'failed'
+  | 'reassigned'
+  | 'cancelled'
+
+export interface JobSummary {
+  id: string
+  kind: string
+  state: JobStateName
+  createdAt: number
+  updatedAt: number
+  unitsDone: number
+  unitsTotal: number
+  reason?: string
+}
+
+export interface RenderParams {
+  input: AssetInfo
+  frames: FrameSelection
+  engine: RenderEngine
+  device: RenderDevice
+  samples: number
+  resolution: { x: number; y: number }
+  format: RenderFormat
+}
+
+export interface JobSpecView {
+  kind: string
+  createdAt: number
+  budget: string
+  maxPricePerUnit: string
+  deadline: number
+  render?: RenderParams
+}
+
+export interface BidView {
+  worker: string
+  pricePerUnit: string
+  etaSecondsPerUnit: number
+  gpuModel: string
+  tier: string
+  receivedAt: number
+}
+
+export interface FrameOutput {
+  cid: string
+  bytes: number
+}
+
+export interface JobRecordView {
+  id: string
+  kind: string
+  spec: JobSpecView
+  state: { name: JobStateName; since: number; reason?: string }
+  createdAt: number
+  updatedAt: number
+  /** Every frame the job delivers; empty until the job is split. */
+  units: number[]
+  workers: string[]
+  failedWorkers: string[]
+  bids: BidView[]
+  noMatch?: { at: number; reasons: string[] }
+}
+
+export interface TaskView {
+  taskId: string
+  index: number
+  units: number[]
+  state: { name: TaskStateName; since: number; worker?: string; attempts: number; error?: string }
+  pricePerUnit?: string
+  outputs: Record<string, FrameOutput>
+  progress?: { unitsDone: number; unitsTotal: number; at: number }
+}
+
+export interface JobHistoryEntry {
+  seq: number
+  at: number
+  type: string
+  message: string
+  taskId?: string
+  worker?: string
+}
+
+export interface JobDetail {
+  job: JobRecordView
+  tasks: TaskView[]
+  /** frame → accepted output. */
+  outputs: Record<string, FrameOutput>
+  unitsDone: number
+  unitsTotal: number
+  history: JobHistoryEntry[]
+}
+
+// Workers (`/workers`, `/worker`).
+
+export interface WorkerGpu {
+  index: number
+  vendor: string
+  model: string
+  vramBytes: number
+}
+
+export interface WorkerInfo {
+  peerId: string
+  gpus: WorkerGpu[]
+  cpuCores: number
+  cpuModel: string
+  ramBytes: number
+  diskFreeBytes: number
+  capabilities: string[]
+  /** Token base units per render unit (a 1-megapixel frame at 128 samples). */
+  priceFloorPerUnit: string
+  tier: string
+  region: string
+  version: string
+  freeSlots: number
+  /** '' when Blender is not installed. */
+  blenderVersion: string
+  sandbox: boolean
+  latencyMs?: number
+  expiresAt: number
+}
+
+export type WorkerRole =
+  | { enabled: false }
+  | {
+      enabled: true
+      capabilities: string[]
+      capacity: {
+        peerId: string
+        capabilities: string[]
+        gpus: Array<{ vendor: string; model: string; vramBytes: number }>
+        priceFloorPerUnit: string
+        freeSlots: number
+        tier: string
+      }
+      tasks: Array<{ jobId: string; taskId: string; requester: string; frames: number[] }>
+    }
