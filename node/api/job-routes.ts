@@ -6,6 +6,8 @@ import { importFile } from '../../storage/files/index.js'
 import { frameFileName } from '../requester/outputs.js'
 import type { RequesterService } from '../requester/requester-service.js'
 import type { RenderSubmission } from '../requester/submission.js'
+import type { TrainSubmission } from '../requester/train-submission.js'
+import { TRAIN_RESULT_FILES } from '../requester/train-verify.js'
 import type { WorkerService } from '../worker/worker-service.js'
 import { MAX_UPLOAD_BYTES } from './constants.js'
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
@@ -34,6 +36,26 @@ function asObject(body: unknown): Record<string, unknown> {
     throw new BadRequestError('the request body must be a JSON object')
   }
   return body as Record<string, unknown>
+}
+
+/** A training submission from the API: the dataset must be an uploaded asset (a CID), not a path on this node. */
+function trainSubmission(body: unknown): TrainSubmission {
+  const s = asObject(body)
+  const dataset = s.dataset as Record<string, unknown> | undefined
+  if (
+    typeof dataset !== 'object' ||
+    dataset === null ||
+    typeof dataset.cid !== 'string' ||
+    'path' in dataset
+  ) {
+    throw new BadRequestError(
+      'upload the CSV with POST /api/v1/assets and give its { cid, name } as dataset',
+      {
+        dataset: 'required: { cid, name }'
+      }
+    )
+  }
+  return s as unknown as TrainSubmission
 }
 
 /**
@@ -99,13 +121,55 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
     }
   })
 
+  api.route('POST', '/jobs/train', async (req) => {
+    const jobId = await requesterOf(deps).submitTrain(trainSubmission(await req.json()))
+    return { jobId }
+  })
+
+  api.route('POST', '/jobs/train/estimate', async (req) => {
+    const { spec, canMatch, reasons, candidates } = await requesterOf(deps).explainTrain(
+      trainSubmission(await req.json())
+    )
+    const epochs = spec.train?.epochs ?? 0
+    return {
+      canMatch,
+      reasons,
+      candidates,
+      epochs,
+      maxCost: (BigInt(spec.maxPricePerUnit) * BigInt(epochs)).toString(),
+      budget: spec.budget,
+      rows: spec.train?.datasetInfo.rows
+    }
+  })
+
+  /** The accepted model of a training job: model.json, weights.bin (both under model/) and metrics.json. */
+  api.route('GET', '/jobs/:id/train/:file', async (req, res) => {
+    const r = requesterOf(deps)
+    const name = TRAIN_RESULT_FILES.find((f) => f.endsWith(`/${req.params.file}`) || f === req.params.file)
+    const view = await r.trainView(req.params.id)
+    if (name === undefined || view === undefined || !view.files.includes(name)) {
+      throw new NotFoundError(`file ${req.params.file} of training job ${req.params.id}`)
+    }
+    const file = join(r.resultsDir(req.params.id), name)
+    const info = await stat(file).catch(() => undefined)
+    if (info === undefined) throw new NotFoundError(`file ${name}`)
+    res.writeHead(200, {
+      'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      'content-length': info.size,
+      'content-disposition': `attachment; filename="${basename(name)}"`
+    })
+    await pipeline(createReadStream(file), res)
+    return undefined
+  })
+
   api.route('GET', '/jobs', async () => ({ jobs: await requesterOf(deps).list() }))
 
   api.route('GET', '/jobs/:id', async (req) => {
     const r = requesterOf(deps)
     const view = await r.get(req.params.id)
     if (view === undefined) throw new NotFoundError(`job ${req.params.id}`)
-    return { ...view, history: await r.history(req.params.id) }
+    const train = await r.trainView(req.params.id)
+    return { ...view, history: await r.history(req.params.id), ...(train !== undefined && { train }) }
   })
 
   api.route('POST', '/jobs/:id/cancel', async (req) => requesterOf(deps).cancel(req.params.id))
@@ -153,6 +217,7 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
     return {
       enabled: true,
       capabilities: deps.worker.capabilities(),
+      hardware: deps.worker.hardware(),
       capacity: {
         ...deps.worker.ownCapacity(),
         priceFloorPerUnit: deps.worker.ownCapacity().priceFloorPerUnit.toString()

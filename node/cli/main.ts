@@ -58,16 +58,22 @@ const COMMANDS: Record<string, Command> = {
     run: devnetCommand
   },
   job: {
-    summary: 'submit render jobs and follow them: submit, ls, status, get, cancel',
+    summary: 'submit render and training jobs and follow them: submit, ls, status, get, cancel',
     usage: `rynus-node job submit render <scene.blend> --frames 1-24 --max-price <tokens per frame>
            [--samples 32] [--resolution 640x360] [--engine cycles|eevee] [--device cpu|cuda|optix|hip]
            [--format png|jpeg|exr] [--budget <tokens>] [--deadline 2h] [--dry-run]
+       rynus-node job submit train --data <data.csv> --label <column> --epochs 30 --max-price <tokens per epoch>
+           [--template mlp|cnn-small|lstm-small] [--hidden 64,32] [--model <tfjs model.json>]
+           [--batch-size 32] [--learning-rate 0.01] [--optimizer adam|sgd|momentum|rmsprop|adagrad|adadelta]
+           [--validation-split 0.2] [--held-out 0.2] [--budget <tokens>] [--deadline 2h] [--dry-run]
        rynus-node job ls
        rynus-node job status <job id> [--watch]
        rynus-node job get <job id> [-o <folder>]
        rynus-node job cancel <job id>
 
---dry-run uploads the scene and says whether the workers online can take the job, and if not why.`,
+--dry-run uploads the scene (or CSV) and says whether the workers online can take the job, and if not why.
+Training keeps a held-out share of the CSV's rows (--held-out) on this node to verify the delivered model;
+\`job get\` of a training job writes model/model.json + model/weights.bin (tf.loadLayersModel) and metrics.json.`,
     options: {
       frames: { type: 'string' },
       samples: { type: 'string' },
@@ -79,6 +85,17 @@ const COMMANDS: Record<string, Command> = {
       budget: { type: 'string' },
       deadline: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      data: { type: 'string' },
+      label: { type: 'string' },
+      epochs: { type: 'string' },
+      template: { type: 'string' },
+      hidden: { type: 'string' },
+      model: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      optimizer: { type: 'string' },
+      'validation-split': { type: 'string' },
+      'held-out': { type: 'string' },
       watch: { type: 'boolean' },
       output: { type: 'string', short: 'o' }
     },

@@ -26,6 +26,8 @@ import type { NodeConfig } from '../config/config.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { fetchOutputs } from './outputs.js'
 import { type RenderSubmission, renderSpecFrom } from './submission.js'
+import { type TrainJobView, TrainRequester } from './train-requester.js'
+import type { TrainSubmission } from './train-submission.js'
 import { WorkerDirectory } from './worker-directory.js'
 
 export interface RequesterServiceOptions {
@@ -54,6 +56,8 @@ export class RequesterService {
   private repo?: SchedulerJobRepository
   private manager?: JobManager
   readonly workers: WorkerDirectory
+  /** Training jobs: held-out rows, checkpoints and resume points, model verification. */
+  readonly train: TrainRequester
 
   constructor(opts: RequesterServiceOptions, components: RequesterServiceComponents) {
     this.opts = opts
@@ -63,6 +67,10 @@ export class RequesterService {
       libp2p: components.libp2p,
       logger: components.logger.child('workers')
     })
+    this.train = new TrainRequester(
+      { dataDir: opts.dataDir },
+      { ...components, logger: components.logger.child('train'), manager: () => this.jobs }
+    )
   }
 
   /** Where accepted frames of a job are written. */
@@ -80,10 +88,12 @@ export class RequesterService {
     this.repo = await JobRepository.open(join(this.opts.dataDir, 'jobs'))
     const { offers, market, jobs, libp2p } = this.c
     const verify: ResultVerifier = async ({ job, task, worker, outputs }) =>
-      fetchOutputs(
-        { helia: this.c.helia, libp2p, logger: this.log },
-        { spec: job.spec, worker, outputs, dir: this.resultsDir(job.id), taskId: task.taskId }
-      )
+      job.spec.kind === 'train'
+        ? this.train.verify({ job, task, worker, outputs }, this.resultsDir(job.id))
+        : fetchOutputs(
+            { helia: this.c.helia, libp2p, logger: this.log },
+            { spec: job.spec, worker, outputs, dir: this.resultsDir(job.id), taskId: task.taskId }
+          )
     this.manager = new JobManager(
       {
         repo: this.repo,
@@ -118,8 +128,14 @@ export class RequesterService {
       manager.onBid({ ...bid, worker: from, receivedAt: Date.now(), latencyMs: this.latency(from) })
     )
     jobs.onProgress((p, from) => manager.onProgress({ ...p, worker: from }))
-    jobs.onHeartbeat((h, from) => manager.onHeartbeat({ ...h, worker: from }))
-    jobs.onResult((r, from, signed) => manager.onResult({ ...r, worker: from, evidence: signed }))
+    jobs.onHeartbeat(async (h, from) =>
+      this.train.answerHeartbeat(h, from, await manager.onHeartbeat({ ...h, worker: from }))
+    )
+    jobs.onResult(
+      async (r, from, signed) =>
+        (await this.train.takeReport(r, from, signed)) ??
+        manager.onResult({ ...r, worker: from, evidence: signed })
+    )
     await manager.start()
   }
 
@@ -138,6 +154,25 @@ export class RequesterService {
     await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
     this.rememberSpec(jobIdOf(bytes), bytes)
     return this.jobs.submit(spec)
+  }
+
+  /**
+   * Submits a training job: keeps a held-out slice of the dataset on this node, publishes the
+   * rest for workers, stores the spec block and hands it to the scheduler. Returns the job id.
+   */
+  async submitTrain(submission: TrainSubmission): Promise<string> {
+    return this.train.submit(submission)
+  }
+
+  /** Whether a training job could match the workers online now, and if not, why. */
+  async explainTrain(submission: TrainSubmission): Promise<NoMatchExplanation & { spec: JobSpec }> {
+    const { spec } = await this.train.prepare(submission)
+    return { ...explainNoMatch(spec, await this.workers.list(), Date.now()), spec }
+  }
+
+  /** Per-epoch metrics, checkpoints, resumes and verification of a training job (undefined for others). */
+  async trainView(jobId: string): Promise<TrainJobView | undefined> {
+    return this.train.view(jobId)
   }
 
   /** Whether a spec can match the workers online now, and if not, exactly why. */

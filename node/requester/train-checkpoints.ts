@@ -1,0 +1,240 @@
+import { EventEmitter } from 'node:events'
+import { unixfs } from '@helia/unixfs'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Helia } from 'helia'
+import { createUnsafe } from 'multiformats/block'
+import type { CID } from 'multiformats/cid'
+import { describeError } from '../../protocols/common/errors.js'
+import type { Logger } from '../../protocols/common/logger.js'
+import type { Ack, TaskResult } from '../../protocols/job/index.js'
+import { isTaskActive, type JobManager } from '../../scheduler/index.js'
+import {
+  encodeResumePoint,
+  isCheckpointReport,
+  type ResumePoint,
+  resumeReason
+} from '../../scheduler/kinds/train/resume.js'
+import { parseCid } from '../../storage/files/index.js'
+import type { RynusLibp2p } from '../libp2p/types.js'
+import type { EpochMetrics, TrainState } from '../trainer/index.js'
+import type { EpochRecord, TrainJobStore } from './train-store.js'
+
+export const CHECKPOINT_FETCH_TIMEOUT_MS = 120_000
+/** Largest state.json read from a checkpoint. */
+const MAX_STATE_BYTES = 16 * 1024 * 1024
+
+export interface CheckpointEvent {
+  jobId: string
+  taskId: string
+  worker: string
+  /** Last epoch the checkpoint holds. */
+  epoch: number
+  cid: string
+  metrics?: EpochMetrics
+}
+
+export interface ResumeEvent {
+  jobId: string
+  taskId: string
+  worker: string
+  /** First epoch the worker trains (1 = from scratch). */
+  fromEpoch: number
+  point?: string
+}
+
+export interface TrainEvents {
+  /** A reported checkpoint is now stored on this node (another worker can resume from it). */
+  checkpoint: [CheckpointEvent]
+  /** A worker asked where to start and was told. */
+  resume: [ResumeEvent]
+}
+
+const refuse = (reason: string): Ack => ({ accepted: false, reason })
+const RESUMABLE: ReadonlyArray<EpochRecord['status']> = ['stored', 'accepted']
+
+/**
+ * Checkpoints of training tasks on the requester: takes workers' signed checkpoint reports,
+ * copies each reported checkpoint onto this node (so it outlives the worker), and answers a
+ * newly awarded worker's first heartbeat with the resume point: the latest epoch up to which
+ * every checkpoint is stored here.
+ */
+export class TrainCheckpoints {
+  readonly events = new EventEmitter<TrainEvents>()
+  private readonly c: {
+    helia: Helia
+    libp2p: RynusLibp2p
+    store: TrainJobStore
+    logger: Logger
+    manager: () => JobManager
+  }
+
+  constructor(components: TrainCheckpoints['c']) {
+    this.c = components
+  }
+
+  /** Handles a checkpoint report (a train result listing fewer epochs than its task); undefined for anything else. */
+  async takeReport(r: TaskResult, from: string, signed: Uint8Array): Promise<Ack | undefined> {
+    const view = await this.c.manager().get(r.jobId)
+    const total = view?.job.spec.train?.epochs
+    if (view === undefined || total === undefined || !isCheckpointReport(total, r.outputs.length, r.error)) {
+      return undefined
+    }
+    const task = view.tasks.find((t) => t.taskId === r.taskId)
+    if (task === undefined || task.state.worker !== from || !isTaskActive(task.state)) {
+      return refuse('this task is not yours (any more); stop it')
+    }
+    const epochs = r.outputs.map((o) => o.frame).sort((a, b) => a - b)
+    const cid = r.outputs[0]!.cid
+    if (r.outputs.some((o) => o.cid !== cid || o.bytes !== r.outputs[0]!.bytes)) {
+      return refuse('a checkpoint report names one checkpoint for all its epochs')
+    }
+    if (epochs.some((e, i) => e >= total || (i > 0 && e !== epochs[i - 1]! + 1))) {
+      return refuse(`a checkpoint report covers consecutive epochs before the last (${total})`)
+    }
+    const evidence = Buffer.from(signed).toString('base64')
+    const at = Date.now()
+    await this.c.store.update(r.jobId, (record) => {
+      for (const epoch of epochs) {
+        record.epochs.push({
+          epoch,
+          cid,
+          bytes: r.outputs[0]!.bytes,
+          worker: from,
+          taskId: r.taskId,
+          status: 'reported',
+          reportedAt: at,
+          evidence
+        })
+      }
+    })
+    void this.store(r.jobId, r.taskId, from, cid, epochs.at(-1)!)
+    return { accepted: true, reason: 'checkpoint recorded' }
+  }
+
+  /**
+   * The ack reason for a worker's heartbeat: `resume:<cid>` naming where it starts, decided on
+   * its first heartbeat of the award and repeated after; '' to start at epoch 1. Undefined when
+   * the job is not a training job of this node.
+   */
+  async resumeReasonFor(jobId: string, taskId: string, worker: string): Promise<string | undefined> {
+    const total = (await this.c.manager().get(jobId))?.job.spec.train?.epochs
+    if (total === undefined) return undefined
+    let event: ResumeEvent | undefined
+    const reason = await this.c.store.update(jobId, async (record) => {
+      const given = record.resumes.find((r) => r.taskId === taskId && r.worker === worker)
+      if (given !== undefined) return given.point !== undefined ? resumeReason(given.point) : ''
+      const latest = new Map<number, EpochRecord>()
+      for (const e of record.epochs) {
+        if (RESUMABLE.includes(e.status) && (latest.get(e.epoch)?.reportedAt ?? -1) <= e.reportedAt)
+          latest.set(e.epoch, e)
+      }
+      let epoch = 0
+      while (epoch + 1 < total && latest.has(epoch + 1)) epoch++
+      let point: string | undefined
+      if (epoch > 0) {
+        const epochs = Array.from({ length: epoch }, (_, i) => {
+          const e = latest.get(i + 1)!
+          return { epoch: e.epoch, cid: e.cid, bytes: e.bytes }
+        })
+        const resume: ResumePoint = { version: 1, jobId, taskId, epoch, checkpoint: epochs.at(-1)!, epochs }
+        const block = encodeResumePoint(resume)
+        await this.c.helia.blockstore.put(block.cid, block.bytes)
+        point = block.cid.toString()
+      }
+      for (const e of record.epochs) {
+        if (e.epoch > epoch && e.worker !== worker && ['reported', 'stored', 'lost'].includes(e.status)) {
+          e.status = 'superseded'
+        }
+      }
+      event = { jobId, taskId, worker, fromEpoch: epoch + 1, ...(point !== undefined && { point }) }
+      record.resumes.push({
+        taskId,
+        worker,
+        fromEpoch: epoch + 1,
+        ...(point !== undefined && { point }),
+        at: Date.now()
+      })
+      return point !== undefined ? resumeReason(point) : ''
+    })
+    if (event !== undefined) this.events.emit('resume', event)
+    return reason
+  }
+
+  /** Copies a reported checkpoint onto this node and reads its metrics; marks it stored or lost. */
+  private async store(
+    jobId: string,
+    taskId: string,
+    worker: string,
+    cid: string,
+    epoch: number
+  ): Promise<void> {
+    const signal = AbortSignal.timeout(CHECKPOINT_FETCH_TIMEOUT_MS)
+    const mine = (e: EpochRecord): boolean => e.cid === cid && e.worker === worker && e.status === 'reported'
+    let history: EpochMetrics[] = []
+    try {
+      await this.c.libp2p.dial(peerIdFromString(worker), { signal }).catch(() => undefined)
+      const state = await readState(this.c.helia, cid, signal)
+      if (state.epoch !== epoch) throw new Error(`the checkpoint holds epoch ${state.epoch}, not ${epoch}`)
+      history = Array.isArray(state.history) ? state.history : []
+      await fetchAll(this.c.helia, parseCid(cid), signal)
+    } catch (err) {
+      this.c.logger.info('a reported checkpoint could not be stored', {
+        jobId,
+        epoch,
+        error: describeError(err)
+      })
+      await this.c.store.update(jobId, (record) => {
+        for (const e of record.epochs) if (mine(e)) e.status = 'lost'
+      })
+      return
+    }
+    await this.c.store.update(jobId, (record) => {
+      for (const e of record.epochs) {
+        if (!mine(e)) continue
+        e.status = 'stored'
+        const metrics = history.find((m) => m?.epoch === e.epoch)
+        if (metrics !== undefined) e.metrics = metrics
+      }
+    })
+    const metrics = history.find((m) => m?.epoch === epoch)
+    this.events.emit('checkpoint', {
+      jobId,
+      taskId,
+      worker,
+      epoch,
+      cid,
+      ...(metrics !== undefined && { metrics })
+    })
+  }
+}
+
+async function readState(helia: Helia, cid: string, signal: AbortSignal): Promise<TrainState> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of unixfs(helia).cat(parseCid(cid), { path: 'state.json', signal })) {
+    size += chunk.byteLength
+    if (size > MAX_STATE_BYTES) throw new Error('state.json is too large')
+    chunks.push(chunk)
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as TrainState
+}
+
+/** Fetches every block of a DAG (dag-pb folders and files, raw leaves) into this node's blockstore. */
+async function fetchAll(helia: Helia, root: CID, signal: AbortSignal): Promise<void> {
+  const pending = [root]
+  const seen = new Set<string>()
+  while (pending.length > 0) {
+    const next = pending.pop()!
+    if (seen.has(next.toString())) continue
+    seen.add(next.toString())
+    const parts: Uint8Array[] = []
+    for await (const part of helia.blockstore.get(next, { signal })) parts.push(part)
+    if (next.code === 0x55) continue // raw: a leaf
+    const block = createUnsafe({
+      bytes: Buffer.concat(parts),
+      cid: next,
+      codec: await helia.getCodec(next.code)
+    })
+    for (const [, link] of block.links()) pending.push(link)
+  }
+}

@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { loadOrCreatePeerKey } from '../../node/data-dir.js'
+import type { TrainCheckpoints } from '../../node/requester/train-checkpoints.js'
+import type { TrainSubmission } from '../../node/requester/train-submission.js'
+import type { RynusNode } from '../../node/rynus-node.js'
+import { selectBackend } from '../../node/trainer/backend.js'
+import { modelFolderSaver } from '../../node/trainer/model-files.js'
+import { resolveModel } from '../../node/trainer/templates.js'
+import { silentLogger } from '../../protocols/common/logger.js'
+import { JobChannel } from '../../protocols/job/index.js'
+import { importDirectory } from '../../storage/files/index.js'
+import { dialAddress, removeTempDirs, startTestNode, tempDataDir, waitFor } from './harness.js'
+
+const SPECIES = fileURLToPath(new URL('../../../simulations/assets/train/species.csv', import.meta.url))
+const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
+const MILLI_TOKEN = 10n ** 15n
+
+/** The species CSV (600 rows, 4 features, 3 classes) as an MLP job; 20 % of the rows stay on the requester. */
+function speciesJob(overrides: Partial<TrainSubmission> = {}): TrainSubmission {
+  return {
+    dataset: { path: SPECIES },
+    labelColumn: 'species',
+    model: { kind: 'template', name: 'mlp', hidden: [16] },
+    epochs: 20,
+    batchSize: 16,
+    learningRate: 0.02,
+    heldOut: { fraction: 0.2, seed: 11 },
+    maxPricePerUnit: MILLI_TOKEN.toString(),
+    ...overrides
+  }
+}
+
+/** A job long enough to interrupt: ~0.3 s per epoch on the wasm backend. */
+const slowJob = (): TrainSubmission => speciesJob({ epochs: 40, batchSize: 4 })
+
+describe('training jobs on a network of real nodes', { timeout: 300_000 }, () => {
+  const nodes: RynusNode[] = []
+  const children: ChildProcess[] = []
+  let superPeer: RynusNode
+  let requester: RynusNode
+  let bootstrap: string[]
+
+  before(async () => {
+    superPeer = await startTestNode({ roles: ['super-peer'] })
+    nodes.push(superPeer)
+    bootstrap = [dialAddress(superPeer)]
+    requester = await startTestNode({ roles: ['requester'], bootstrap, heartbeatTimeoutMs: 4_000 })
+    nodes.push(requester)
+  })
+  after(async () => {
+    for (const child of children) child.kill('SIGKILL')
+    await Promise.allSettled(nodes.map((n) => n.stop()))
+    await removeTempDirs()
+  })
+
+  const service = (): NonNullable<RynusNode['requester']> => requester.requester!
+  const checkpoints = (): TrainCheckpoints => service().train.checkpoints
+
+  async function worker(): Promise<RynusNode> {
+    const node = await startTestNode({ roles: ['worker'], bootstrap })
+    nodes.push(node)
+    await waitForWorkers([node.peerId.toString()])
+    return node
+  }
+
+  async function retire(node: RynusNode): Promise<void> {
+    await node.stop()
+    nodes.splice(nodes.indexOf(node), 1)
+  }
+
+  async function waitForWorkers(peers: string[]): Promise<void> {
+    const found = await waitFor(
+      async () => {
+        const known = (await service().workers.entries(true)).map((e) => e.peerId)
+        return peers.every((p) => known.includes(p))
+      },
+      30_000,
+      500
+    )
+    assert.ok(found, 'the requester finds the workers in the DHT')
+  }
+
+  async function finished(jobId: string, timeoutMs = 150_000): Promise<string> {
+    let state = ''
+    await waitFor(
+      async () => {
+        state = (await service().get(jobId))?.job.state.name ?? ''
+        return ['completed', 'failed', 'cancelled'].includes(state)
+      },
+      timeoutMs,
+      250
+    )
+    return state
+  }
+
+  function awardedTo(jobId: string, worker: string): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = (event: { jobId: string; type: string; worker?: string }): void => {
+        if (event.jobId === jobId && event.type === 'awarded' && event.worker === worker) {
+          service().jobs.events.off('job', listener)
+          resolve()
+        }
+      }
+      service().jobs.events.on('job', listener)
+    })
+  }
+
+  const history = async (jobId: string): Promise<string> =>
+    JSON.stringify((await service().history(jobId)).slice(-6).map((h) => h.message))
+
+  it('a small tabular job trains through the network to at least 90 % held-out accuracy', async () => {
+    const w = await worker()
+    const jobId = await service().submitTrain(speciesJob())
+    assert.equal(await finished(jobId), 'completed', await history(jobId))
+    const train = (await service().trainView(jobId))!
+    const verdict = train.verifications.at(-1)!
+    assert.ok(verdict.accepted, verdict.reason)
+    assert.ok(verdict.heldOutAccuracy >= 0.9, `held-out accuracy ${verdict.heldOutAccuracy}`)
+    assert.equal(train.heldOut.rows, 120, 'the requester kept 20 % of 600 rows')
+    assert.deepEqual(
+      train.epochs.map((e) => e.epoch),
+      Array.from({ length: 20 }, (_, i) => i + 1)
+    )
+    assert.ok(train.epochs.every((e) => e.loss !== null && e.valAcc !== null && e.status === 'accepted'))
+    assert.equal(train.deliveredBy[w.peerId.toString()], 20, 'every epoch is paid to the worker')
+    // the worker never saw the held-out rows
+    const sent = await readFile(join(service().train.store.dir(jobId), 'sent.csv'), 'utf8')
+    const heldOut = (await readFile(join(service().train.store.dir(jobId), 'heldout.csv'), 'utf8')).split(
+      '\n'
+    )
+    assert.equal(sent.trim().split('\n').length, 481)
+    assert.ok(heldOut.slice(1, 20).every((row) => row === '' || !sent.includes(`\n${row}\n`)))
+    await loadsWithStockTfjs(jobId)
+    await retire(w)
+  })
+
+  /** The accepted model loads with stock tf.loadLayersModel straight from the node's API and classifies. */
+  async function loadsWithStockTfjs(jobId: string): Promise<void> {
+    const { tf } = await selectBackend({ force: 'wasm' })
+    const token = (await readFile(join(requester.dataDir, 'api-token'), 'utf8')).trim()
+    const { host, port } = requester.api.address()
+    const url = `http://${host}:${port}/api/v1/jobs/${jobId}/train/model.json`
+    const model = await tf.loadLayersModel(
+      tf.io.http(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } })
+    )
+    const metrics = JSON.parse(await readFile(join(service().resultsDir(jobId), 'metrics.json'), 'utf8'))
+    assert.deepEqual(metrics.classes, ['setosa', 'versicolor', 'virginica'])
+    assert.deepEqual(model.outputs[0]!.shape, [null, 3])
+    model.dispose()
+  }
+
+  it('a worker killed after epoch k: another worker resumes from its checkpoint and the job completes', async () => {
+    const doomed = await startWorkerProcess(bootstrap[0]!, children)
+    await waitForWorkers([doomed.peerId])
+    const jobId = await service().submitTrain(slowJob())
+    await awardedTo(jobId, doomed.peerId)
+    const steady = await worker()
+    let k = 0
+    await new Promise<void>((resolve) => {
+      checkpoints().events.on('checkpoint', (event) => {
+        if (k === 0 && event.jobId === jobId && event.worker === doomed.peerId && event.epoch >= 2) {
+          k = event.epoch
+          doomed.child.kill('SIGKILL')
+          resolve()
+        }
+      })
+    })
+    assert.equal(await finished(jobId), 'completed', await history(jobId))
+    const train = (await service().trainView(jobId))!
+    const resumed = train.resumes.find((r) => r.worker === steady.peerId.toString())
+    assert.ok(resumed !== undefined, JSON.stringify(train.resumes))
+    assert.ok(
+      resumed.fromEpoch > k,
+      `the second worker resumed at epoch ${resumed.fromEpoch}, after epoch ${k}`
+    )
+    const byWorker = (peer: string): number[] =>
+      train.epochs.filter((e) => e.worker === peer).map((e) => e.epoch)
+    const first = byWorker(doomed.peerId)
+    assert.ok(first.length >= k && first[0] === 1, `the killed worker delivered epochs 1-${k}: ${first}`)
+    assert.equal(
+      Math.min(...byWorker(steady.peerId.toString())),
+      resumed.fromEpoch,
+      'the steady worker redid nothing'
+    )
+    assert.ok(train.deliveredBy[doomed.peerId]! >= k, 'the killed worker is paid for what it delivered')
+    assert.ok(train.verifications.at(-1)!.accepted, train.verifications.at(-1)!.reason)
+    const view = (await service().get(jobId))!
+    assert.ok(view.job.failedWorkers.includes(doomed.peerId))
+    await retire(steady)
+  })
+
+  it('an untrained model is rejected by verification and the job completes on an honest worker', async () => {
+    const liar = await worker()
+    const jobId = await service().submitTrain(slowJob())
+    await awardedTo(jobId, liar.peerId.toString())
+    // online before the lie is judged, so the reassigned task finds it; it did not bid on the first offer
+    const honest = await worker()
+    await sendUntrainedResult(liar, jobId, 40)
+    assert.equal(await finished(jobId), 'completed', await history(jobId))
+    const train = (await service().trainView(jobId))!
+    const [lie, truth] = [train.verifications[0]!, train.verifications.at(-1)!]
+    assert.equal(lie.worker, liar.peerId.toString())
+    assert.equal(lie.accepted, false)
+    assert.match(lie.reason, /no better than an untrained model|reported validation/)
+    assert.equal(truth.worker, honest.peerId.toString())
+    assert.ok(truth.accepted && truth.heldOutAccuracy >= 0.9, truth.reason)
+    const resumed = train.resumes.find((r) => r.worker === honest.peerId.toString())
+    assert.equal(resumed?.fromEpoch, 1, "the liar's checkpoints are not resumed from")
+    assert.ok(
+      train.epochs.every((e) => e.worker === honest.peerId.toString()),
+      'the liar is paid for nothing'
+    )
+  })
+
+  /** The liar's node signs a result naming a freshly initialised model that claims good metrics. */
+  async function sendUntrainedResult(liar: RynusNode, jobId: string, epochs: number): Promise<void> {
+    const { tf } = await selectBackend({ force: 'wasm' })
+    const dir = join(await tempDataDir(), 'final')
+    await mkdir(join(dir, 'model'), { recursive: true })
+    const resolved = resolveModel({ kind: 'template', name: 'mlp', hidden: [16] }, 4, 3)
+    const model = await tf.models.modelFromJSON({ modelTopology: resolved.topology as never })
+    await model.save(modelFolderSaver(join(dir, 'model')))
+    model.dispose()
+    const claim = { epoch: epochs, loss: 0.05, acc: 0.98, valLoss: 0.05, valAcc: 0.98 }
+    await writeFile(
+      join(dir, 'metrics.json'),
+      JSON.stringify({ final: claim, history: [claim], classes: ['setosa', 'versicolor', 'virginica'] })
+    )
+    const { cid, size } = await importDirectory(liar.helia, dir)
+    const channel = new JobChannel(
+      {},
+      { libp2p: liar.libp2p, privateKey: await loadOrCreatePeerKey(liar.dataDir), logger: silentLogger }
+    )
+    const outputs = Array.from({ length: epochs }, (_, i) => ({ frame: i + 1, cid, bytes: size }))
+    const result = { jobId, taskId: 'task-0', outputs, error: '', createdAt: Date.now() }
+    let ack: Awaited<ReturnType<JobChannel['sendResult']>> | undefined
+    for (let attempt = 1; ack === undefined; attempt++) {
+      // a busy test process can lose a connection under libp2p's ping monitor; a worker would retry too
+      ack = await channel.sendResult(requester.peerId, result).catch((err: unknown) => {
+        if (attempt >= 3) throw err
+        return undefined
+      })
+    }
+    assert.equal(ack.accepted, false, 'the requester refuses the untrained model')
+  }
+})
+
+/** A worker in its own process, so the test can SIGKILL it like a machine losing power. */
+async function startWorkerProcess(
+  bootstrap: string,
+  children: ChildProcess[]
+): Promise<{ child: ChildProcess; peerId: string }> {
+  const dataDir = await tempDataDir()
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'start',
+      ...['--data-dir', dataDir, '--json', '--roles', 'worker', '--bootstrap', bootstrap],
+      ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0'],
+      ...['--dht-mode', 'server', '--dht-private-addresses', 'true']
+    ],
+    { env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' } }
+  )
+  children.push(child)
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  assert.ok(await waitFor(() => out.trim().endsWith('}'), 30_000, 100), 'the worker process started')
+  return { child, peerId: (JSON.parse(out) as { peerId: string }).peerId }
+}
