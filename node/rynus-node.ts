@@ -42,6 +42,11 @@ export interface RynusNodeOptions {
   extraTopics?: string[]
   /** Built web UI to serve; defaults to `<package>/webui/dist` when it exists. */
   webuiDir?: string
+  /**
+   * Only libp2p, the DHT profile and the API: no data store, market protocols or roles.
+   * For protocol tests that bring their own services onto the node's libp2p.
+   */
+  bare?: boolean
 }
 
 export interface NodeStatus {
@@ -89,6 +94,7 @@ export class RynusNode {
   private startedAt = new Date()
   private lastReachability?: Reachability['status']
   private heliaNode?: NodeHelia
+  private readonly bare: boolean
   /** The worker role, when this node has it (after start). */
   worker?: WorkerService
   /** The requester role, when this node has it (after start). */
@@ -107,6 +113,7 @@ export class RynusNode {
   ) {
     this.config = opts.config
     this.dataDir = opts.dataDir
+    this.bare = opts.bare === true
     this.log = parts.log
     this.datastore = parts.datastore
     this.privateKey = parts.privateKey
@@ -188,15 +195,7 @@ export class RynusNode {
       this.started.push({ name: 'libp2p', stop: () => this.libp2p.stop() })
       this.watchPeers()
 
-      const data = await createNodeHelia({
-        libp2p: this.libp2p,
-        dataDir: this.dataDir,
-        logger: this.log.child('data')
-      })
-      this.heliaNode = data
-      this.started.push({ name: 'helia', stop: () => data.stop() })
-
-      await this.startMarket()
+      if (!this.bare) await this.startServices()
 
       const keeper = new BootstrapKeeper(this.config.bootstrap, {
         libp2p: this.libp2p,
@@ -299,6 +298,18 @@ export class RynusNode {
     }
   }
 
+  /** Data store, the protocols both roles speak, then the roles themselves. */
+  private async startServices(): Promise<void> {
+    const data = await createNodeHelia({
+      libp2p: this.libp2p,
+      dataDir: this.dataDir,
+      logger: this.log.child('data')
+    })
+    this.heliaNode = data
+    this.started.push({ name: 'helia', stop: () => data.stop() })
+    await this.startMarket()
+  }
+
   /** The protocols both roles speak, then the roles themselves; started after helia. */
   private async startMarket(): Promise<void> {
     const logger = this.log
@@ -316,7 +327,7 @@ export class RynusNode {
 
     if (this.config.roles.includes('worker')) {
       const worker = new WorkerService(
-        { dataDir: this.dataDir, config: this.config.worker, version: RYNUS_VERSION },
+        { dataDir: this.dataDir, config: this.config.worker, version: RYNUS_VERSION, metrics: this.metrics },
         { ...parts, privateKey: this.privateKey, logger: logger.child('worker') }
       )
       await worker.start()

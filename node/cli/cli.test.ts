@@ -24,9 +24,13 @@ function cli(args: string[], opts: { until?: string; timeoutMs?: number } = {}):
     let stdout = ''
     let stderr = ''
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000)
+    let signalled = false
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString()
-      if (opts.until !== undefined && stdout.includes(opts.until)) child.kill('SIGTERM')
+      if (!signalled && opts.until !== undefined && stdout.trim().endsWith(opts.until)) {
+        signalled = true
+        child.kill('SIGTERM')
+      }
     })
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString()
@@ -181,7 +185,11 @@ describe('rynus-node CLI', () => {
     node.stdout.on('data', (d: Buffer) => {
       stdout += d.toString()
     })
-    const exited = new Promise<number | null>((r) => node.on('exit', (code) => r(code)))
+    let stderr = ''
+    node.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    const exited = new Promise<string>((r) => node.on('exit', (code, signal) => r(`${code ?? signal}`)))
     const end = Date.now() + 20_000
     while (!stdout.trim().endsWith('}') && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
     const a = JSON.parse(stdout) as { peerId: string; ui: string }
@@ -202,7 +210,7 @@ describe('rynus-node CLI', () => {
     assert.equal(peers.stdout.trim(), 'no peers connected')
 
     node.kill('SIGTERM')
-    assert.equal(await exited, 0, 'exit 0 after SIGTERM')
+    assert.equal(await exited, '0', `exit 0 after SIGTERM; stderr: ${stderr}`)
 
     const second = await cli(['start', '--data-dir', dataDir, '--json'], { until: '}' })
     assert.equal(second.code, 0)

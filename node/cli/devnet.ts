@@ -69,6 +69,7 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
       '',
       `open the requester's web UI: ${ui}`,
       `CLI against it: rynus-node status --data-dir ${requester.dataDir}`,
+      `render the sample scene: rynus-node job submit render simulations/assets/sample-scene.blend --frames 1-24 --samples 16 --resolution 320x180 --max-price 0.01 --data-dir ${requester.dataDir}`,
       'press Ctrl-C to stop the devnet'
     ].join('\n')
   )

@@ -2,6 +2,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Helia } from 'helia'
 import { CID } from 'multiformats/cid'
+import type { Registry } from 'prom-client'
 import { CapabilityProvider, CapacityPublisher, type CapacityRecord } from '../../protocols/capacity/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
@@ -33,6 +34,8 @@ export interface WorkerServiceOptions {
   version: string
   /** Skip probing (tests): use this inventory. */
   inventory?: HardwareInventory
+  /** Prometheus registry for the GPU gauges, when metrics are on. */
+  metrics?: Registry
 }
 
 export interface WorkerServiceComponents {
@@ -77,7 +80,7 @@ export class WorkerService {
     } else {
       this.monitor = new GpuMonitor(
         { intervalMs: HARDWARE_POLL_MS, dataDir: this.opts.dataDir },
-        { logger: this.log.child('hardware') }
+        { logger: this.log.child('hardware'), metrics: this.opts.metrics }
       )
       await this.monitor.start()
       this.inventory = this.monitor.latest()
@@ -129,6 +132,11 @@ export class WorkerService {
     this.provider?.stop()
     this.publisher?.stop()
     await this.monitor?.stop()
+  }
+
+  /** What the hardware probe saw last (GPUs, CPU, memory, disk, Blender, sandbox). */
+  hardware(): HardwareInventory | undefined {
+    return this.monitor?.latest() ?? this.inventory
   }
 
   /** The capability keys this worker advertises. */

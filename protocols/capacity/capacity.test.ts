@@ -19,9 +19,9 @@ describe('capacity in the DHT of three real nodes', () => {
   const started: Array<{ stop(): void }> = []
 
   before(async () => {
-    nodes.push(await startTestNode())
-    nodes.push(await startTestNode({ bootstrap: [dialAddress(nodes[0])] }))
-    nodes.push(await startTestNode({ bootstrap: [dialAddress(nodes[0])] }))
+    nodes.push(await startTestNode({ bare: true }))
+    nodes.push(await startTestNode({ bare: true, bootstrap: [dialAddress(nodes[0])] }))
+    nodes.push(await startTestNode({ bare: true, bootstrap: [dialAddress(nodes[0])] }))
     assert.ok(
       await waitFor(() => nodes.every((n) => routingTableSize(n) >= 2)),
       'every node knows the other two'

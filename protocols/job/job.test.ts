@@ -30,8 +30,8 @@ describe('job channel between two real nodes', () => {
   const evidence: Uint8Array[] = []
 
   before(async () => {
-    requester = await startTestNode()
-    worker = await startTestNode({ bootstrap: [dialAddress(requester)] })
+    requester = await startTestNode({ bare: true })
+    worker = await startTestNode({ bare: true, bootstrap: [dialAddress(requester)] })
     assert.ok(await waitFor(() => worker.libp2p.getConnections(requester.peerId).length > 0))
     atRequester = new JobChannel(
       {},

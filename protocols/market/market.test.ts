@@ -34,8 +34,8 @@ describe('market protocol between two real nodes', () => {
   const awards: Array<{ award: Award; from: string }> = []
 
   before(async () => {
-    requester = await startTestNode()
-    worker = await startTestNode({ bootstrap: [dialAddress(requester)] })
+    requester = await startTestNode({ bare: true })
+    worker = await startTestNode({ bare: true, bootstrap: [dialAddress(requester)] })
     assert.ok(await waitFor(() => worker.libp2p.getConnections(requester.peerId).length > 0))
     workerKey = await loadOrCreatePeerKey(worker.dataDir)
     const requesterKey = await loadOrCreatePeerKey(requester.dataDir)
@@ -153,7 +153,7 @@ describe('market protocol between two real nodes', () => {
 
   it('streams beyond the per-connection limit are reset; those within it stay', async () => {
     // a peer without a market handler of its own, so only the worker's inbound limit applies
-    const flooder = await startTestNode({ bootstrap: [dialAddress(worker)] })
+    const flooder = await startTestNode({ bare: true, bootstrap: [dialAddress(worker)] })
     try {
       assert.ok(await waitFor(() => flooder.libp2p.getConnections(worker.peerId).length > 0))
       const open: Stream[] = []

@@ -55,8 +55,8 @@ describe('job data between two nodes over bitswap', () => {
   let b: DataNode
 
   before(async () => {
-    a = await withHelia(await startTestNode())
-    b = await withHelia(await startTestNode({ bootstrap: [dialAddress(a.node)] }))
+    a = await withHelia(await startTestNode({ bare: true }))
+    b = await withHelia(await startTestNode({ bare: true, bootstrap: [dialAddress(a.node)] }))
     assert.ok(await waitFor(() => b.node.libp2p.getConnections(a.node.peerId).length > 0), 'B connected to A')
   })
 
@@ -98,9 +98,9 @@ describe('job data found through the Rynus DHT', () => {
   let c: DataNode
 
   before(async () => {
-    superPeer = await startTestNode({ roles: ['super-peer'] })
-    a = await withHelia(await startTestNode({ bootstrap: [dialAddress(superPeer)] }))
-    c = await withHelia(await startTestNode({ bootstrap: [dialAddress(superPeer)] }))
+    superPeer = await startTestNode({ bare: true, roles: ['super-peer'] })
+    a = await withHelia(await startTestNode({ bare: true, bootstrap: [dialAddress(superPeer)] }))
+    c = await withHelia(await startTestNode({ bare: true, bootstrap: [dialAddress(superPeer)] }))
     assert.ok(
       await waitFor(() => routingTableSize(a.node) > 0 && routingTableSize(c.node) > 0),
       'both joined the DHT'
@@ -143,10 +143,14 @@ describe('job data through a super-peer relay', () => {
   let dialer: DataNode
 
   before(async () => {
-    superPeer = await startTestNode({ roles: ['super-peer'] })
+    superPeer = await startTestNode({ bare: true, roles: ['super-peer'] })
     // neither listens on a direct address: like two peers behind NATs
-    hidden = await withHelia(await startTestNode({ listen: [], bootstrap: [dialAddress(superPeer)] }))
-    dialer = await withHelia(await startTestNode({ listen: [], bootstrap: [dialAddress(superPeer)] }))
+    hidden = await withHelia(
+      await startTestNode({ bare: true, listen: [], bootstrap: [dialAddress(superPeer)] })
+    )
+    dialer = await withHelia(
+      await startTestNode({ bare: true, listen: [], bootstrap: [dialAddress(superPeer)] })
+    )
   })
 
   after(async () => {

@@ -17,6 +17,8 @@ export interface TestNodeOptions {
   logger?: Logger
   metrics?: boolean
   heartbeatTimeoutMs?: number
+  /** Only libp2p + API, for tests that put their own protocol services on the node. */
+  bare?: boolean
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -52,7 +54,8 @@ export async function startTestNode(opts: TestNodeOptions = {}): Promise<RynusNo
     dataDir: opts.dataDir ?? (await tempDataDir()),
     config: loopbackConfig(opts),
     logger: opts.logger ?? silentLogger,
-    extraTopics: opts.extraTopics
+    extraTopics: opts.extraTopics,
+    bare: opts.bare
   })
   await node.start()
   return node

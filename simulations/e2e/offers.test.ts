@@ -97,9 +97,9 @@ describe('job offers over gossip: A publishes; B and D validate; C sits behind B
   const got = new Map<string, Array<{ offer: JobOffer; from: string }>>()
 
   before(async () => {
-    b = await startTestNode()
-    a = await startTestNode({ bootstrap: [dialAddress(b)] })
-    d = await startTestNode({ bootstrap: [dialAddress(b)] })
+    b = await startTestNode({ bare: true })
+    a = await startTestNode({ bare: true, bootstrap: [dialAddress(b)] })
+    d = await startTestNode({ bare: true, bootstrap: [dialAddress(b)] })
     for (const [name, node] of [
       ['a', a],
       ['b', b],
