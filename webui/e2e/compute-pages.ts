@@ -33,7 +33,7 @@ export async function checkWorkersPage(page: Page, requester: boolean): Promise<
     return
   }
   const rows = page.getByTestId('worker-row')
-  await Promise.race([rows.first().waitFor(), page.getByText('No workers found yet').waitFor()])
+  await rows.first().or(page.getByText('No workers found yet')).waitFor()
   await page.getByRole('button', { name: 'Refresh' }).click()
   await page.getByRole('button', { name: 'Refresh', exact: true }).waitFor()
   const workers = await fetchWorkers(page)

@@ -23,6 +23,25 @@ export interface RenderFlowResult {
   downloads: string[]
 }
 
+/** A devnet just started may not have its workers in the DHT yet: wait until the node finds one that renders. */
+async function waitForRenderWorkers(baseUrlWithToken: string): Promise<void> {
+  const { origin, token } = parseUiAddress(baseUrlWithToken)
+  await waitFor(
+    async () => {
+      const response = await fetch(`${origin}/api/v1/workers?fresh=1`, {
+        headers: { Authorization: `Bearer ${token}` }
+      })
+      if (!response.ok) return false
+      const { workers } = (await response.json()) as {
+        workers: Array<{ capabilities: string[]; freeSlots: number }>
+      }
+      return workers.some((w) => w.capabilities.includes('render') && w.freeSlots > 0)
+    },
+    'a render worker in the DHT',
+    60_000
+  )
+}
+
 async function shoot(page: Page, dir: string, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)')
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
@@ -45,10 +64,7 @@ async function fillForm(page: Page, blendPath: string, dir: string): Promise<voi
 async function checkEstimate(page: Page, dir: string): Promise<void> {
   const estimate = page.getByTestId('estimate')
   await estimate.getByTestId('estimate-cost').filter({ hasText: '0.04' }).waitFor()
-  await Promise.race([
-    estimate.getByTestId('estimate-match').waitFor(),
-    estimate.getByTestId('estimate-no-match').waitFor()
-  ])
+  await estimate.getByTestId('estimate-match').or(estimate.getByTestId('estimate-no-match')).waitFor()
   await shoot(page, dir, 'render-estimate')
   if ((await estimate.getByTestId('estimate-match').count()) === 0) {
     const why = await estimate.getByTestId('estimate-no-match').textContent()
@@ -104,6 +120,7 @@ export async function checkRenderFlow(
     context.setDefaultTimeout(TIMEOUT_MS)
     const page = await context.newPage()
     const errors = collectConsoleErrors(page)
+    await waitForRenderWorkers(baseUrlWithToken)
     await page.goto(baseUrlWithToken)
     await fillForm(page, blendPath, screenshotDir)
     await checkEstimate(page, screenshotDir)
