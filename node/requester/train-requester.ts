@@ -48,6 +48,8 @@ export interface TrainJobView {
   verifications: VerificationRecord[]
   /** Files `job get` downloads (relative to the job's results folder) once a model is accepted. */
   files: string[]
+  /** The accepted model's classes (output order) and the tfjs backend that trained it. */
+  model?: { classes: string[]; backend?: unknown }
 }
 
 const PREFERENCE: EpochStatus[] = ['accepted', 'stored', 'reported', 'lost', 'superseded', 'rejected']
@@ -192,7 +194,10 @@ export class TrainRequester {
       deliveredBy,
       resumes: record.resumes,
       verifications: record.verifications,
-      files: record.final !== undefined ? [...TRAIN_RESULT_FILES] : []
+      files: record.final !== undefined ? [...TRAIN_RESULT_FILES] : [],
+      ...(record.final !== undefined && {
+        model: { classes: record.final.classes, backend: record.final.backend }
+      })
     }
   }
 }

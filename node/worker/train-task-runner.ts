@@ -24,8 +24,12 @@ import {
   type TaskHandle
 } from './render-task-runner.js'
 
-/** Checkpoint reports and progress go out at most this often (an epoch can take milliseconds). */
-export const CHECKPOINT_REPORT_MS = 1_000
+/**
+ * Checkpoint reports and progress go out at most this often (an epoch can take milliseconds):
+ * a worker that dies loses at most this much work plus one epoch, and importing and sending a
+ * checkpoint takes time from training.
+ */
+export const CHECKPOINT_REPORT_MS = 5_000
 /** Tries of the first heartbeat, which also asks where to start. */
 const RESUME_QUERY_TRIES = 3
 
