@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import type { Tensor } from '@tensorflow/tfjs'
 import { loadOrCreatePeerKey } from '../../node/data-dir.js'
 import type { TrainCheckpoints } from '../../node/requester/train-checkpoints.js'
 import type { TrainSubmission } from '../../node/requester/train-submission.js'
@@ -139,19 +140,51 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     await retire(w)
   })
 
-  /** The accepted model loads with stock tf.loadLayersModel straight from the node's API and classifies. */
+  /**
+   * `job get` writes model/model.json, model/weights.bin and metrics.json; stock tf.loadLayersModel
+   * loads the model from them (and straight from the node's API), and with metrics.json's
+   * normalization and classes it labels the held-out rows it never saw.
+   */
   async function loadsWithStockTfjs(jobId: string): Promise<void> {
-    const { tf } = await selectBackend({ force: 'wasm' })
-    const token = (await readFile(join(requester.dataDir, 'api-token'), 'utf8')).trim()
     const { host, port } = requester.api.address()
-    const url = `http://${host}:${port}/api/v1/jobs/${jobId}/train/model.json`
+    await writeFile(join(requester.dataDir, 'api-address'), `http://${host}:${port}\n`)
+    const out = join(await tempDataDir(), 'model-out')
+    const got = await runCli(['job', 'get', jobId, '-o', out, '--data-dir', requester.dataDir])
+    assert.equal(got.code, 0, got.stderr)
+    const { tf } = await selectBackend({ force: 'wasm' })
+    const modelJson = JSON.parse(await readFile(join(out, 'model', 'model.json'), 'utf8'))
+    const weights = await readFile(join(out, 'model', 'weights.bin'))
+    assert.deepEqual(modelJson.weightsManifest[0].paths, ['weights.bin'])
     const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest[0].weights,
+        weightData: new Uint8Array(weights).buffer
+      })
+    )
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'))
+    assert.deepEqual(metrics.classes, ['setosa', 'versicolor', 'virginica'])
+    const held = (await readFile(join(service().train.store.dir(jobId), 'heldout.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+    const rows = held.slice(1).map((line) => line.split(','))
+    const x = rows.map((r) =>
+      r.slice(0, 4).map((v, i) => (Number(v) - metrics.normalization.mean[i]) / metrics.normalization.std[i])
+    )
+    const predicted = (model.predict(tf.tensor2d(x)) as Tensor).argMax(-1).arraySync() as number[]
+    const correct = predicted.filter((p, i) => metrics.classes[p] === rows[i]![4]).length
+    assert.ok(
+      correct / rows.length >= 0.9,
+      `the written model labels ${correct} of ${rows.length} held-out rows`
+    )
+    model.dispose()
+    const token = (await readFile(join(requester.dataDir, 'api-token'), 'utf8')).trim()
+    const url = `http://${host}:${port}/api/v1/jobs/${jobId}/train/model.json`
+    const served = await tf.loadLayersModel(
       tf.io.http(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } })
     )
-    const metrics = JSON.parse(await readFile(join(service().resultsDir(jobId), 'metrics.json'), 'utf8'))
-    assert.deepEqual(metrics.classes, ['setosa', 'versicolor', 'virginica'])
-    assert.deepEqual(model.outputs[0]!.shape, [null, 3])
-    model.dispose()
+    assert.deepEqual(served.outputs[0]!.shape, [null, 3])
+    served.dispose()
   }
 
   it('a worker killed after epoch k: another worker resumes from its checkpoint and the job completes', async () => {
@@ -249,6 +282,18 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     assert.equal(ack.accepted, false, 'the requester refuses the untrained model')
   }
 })
+
+/** Runs the rynus-node CLI; resolves with its exit code and stderr. */
+function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args])
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    child.on('close', (code) => resolve({ code, stderr }))
+  })
+}
 
 /** A worker in its own process, so the test can SIGKILL it like a machine losing power. */
 async function startWorkerProcess(
