@@ -149,7 +149,11 @@ export async function createRynusLibp2p(opts: CreateLibp2pOptions): Promise<Rynu
       yamux({
         maxInboundStreams: 256,
         maxOutboundStreams: 256,
-        streamOptions: { maxStreamWindowSize: YAMUX_MAX_STREAM_WINDOW_BYTES }
+        streamOptions: {
+          maxStreamWindowSize: YAMUX_MAX_STREAM_WINDOW_BYTES,
+          // a stream whose reader attaches late may hold a full window before it is read
+          maxReadBufferLength: YAMUX_MAX_STREAM_WINDOW_BYTES
+        }
       })
     ],
     peerDiscovery,

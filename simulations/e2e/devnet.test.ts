@@ -6,11 +6,12 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEVNET_NODES } from '../../node/devnet/plan.js'
-import { checkPages } from '../../webui/e2e/pages.js'
+import { checkPages, checkRenderFlow } from '../../webui/e2e/pages.js'
 import { removeTempDirs, startTestNode, waitFor } from './harness.js'
 
 const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 /** Git-ignored; a person can look at what the UI showed. */
+const SCENE = fileURLToPath(new URL('../../../simulations/assets/sample-scene.blend', import.meta.url))
 const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/webui', import.meta.url))
 
 interface DevnetSummary {
@@ -89,6 +90,10 @@ describe('rynus-node devnet', () => {
       assert.ok(await waitFor(() => visitor.libp2p.getConnections().length > 0), 'the visitor joined')
       await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
       await visitor.stop()
+
+      // a person renders the sample scene from the web UI: upload, estimate, submit, watch, download
+      const render = await checkRenderFlow(s.ui, SCENE, SCREENSHOTS)
+      console.log(`# web UI render: job ${render.jobId} completed ${render.secondsToComplete} s after Submit`)
     })
     assert.equal(first.code, 0, `Ctrl-C stops the devnet cleanly (exit 0); stderr: ${first.stderr}`)
     console.log(`# devnet: all nodes connected ${first.summary.connectedSeconds} s after start`)
