@@ -8,10 +8,10 @@ import { isAuthorized } from './auth.js'
 import {
   API_PREFIX,
   HEADERS_TIMEOUT_MS,
+  IDLE_SOCKET_TIMEOUT_MS,
   MAX_EVENT_CLIENT_BUFFER_BYTES,
   MAX_EVENT_CLIENTS,
-  MAX_JSON_BODY_BYTES,
-  REQUEST_TIMEOUT_MS
+  MAX_JSON_BODY_BYTES
 } from './constants.js'
 import {
   BadRequestError,
@@ -129,7 +129,9 @@ export class ApiServer {
         else res.destroy()
       })
     })
-    this.server.requestTimeout = REQUEST_TIMEOUT_MS
+    // uploads of big scenes take as long as they take; an idle or trickling client is cut off
+    this.server.requestTimeout = 0
+    this.server.timeout = IDLE_SOCKET_TIMEOUT_MS
     this.server.headersTimeout = HEADERS_TIMEOUT_MS
     this.server.maxHeadersCount = 100
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })

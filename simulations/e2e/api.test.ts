@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import type { RynusNode } from '../../node/rynus-node.js'
+import { importBytes } from '../../storage/files/index.js'
 import { dialAddress, removeTempDirs, startTestNode } from './harness.js'
 
 describe('the local HTTP API', () => {
@@ -96,5 +98,51 @@ describe('the local HTTP API', () => {
     }
     assert.ok(events.some((e) => e.type === 'peer:disconnect' && e.peerId === other.peerId.toString()))
     ws.close()
+  })
+
+  it("takes a streamed asset upload into the node's store, and says what is wrong with a bad one", async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 5)
+    const res = await fetch(`${base}/api/v1/assets?name=scene.blend`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: bytes
+    })
+    assert.equal(res.status, 200)
+    const asset = (await res.json()) as { cid: string; size: number; name: string }
+    assert.equal(asset.size, bytes.byteLength)
+    assert.equal(asset.name, 'scene.blend')
+    assert.equal(asset.cid, (await importBytes(node.helia, bytes)).cid, "the CID is the content's")
+
+    const bad = await fetch(`${base}/api/v1/assets?name=../../etc/passwd`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: 'x'
+    })
+    assert.equal(bad.status, 400)
+    const body = (await bad.json()) as { error: { code: string; fields?: Record<string, string> } }
+    assert.equal(body.error.code, 'ERR_BAD_REQUEST')
+    assert.ok(body.error.fields?.name)
+  })
+
+  it('answers a render job with field errors the form can show', async () => {
+    const res = await fetch(`${base}/api/v1/jobs/render`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input: { cid: 'not-a-cid', name: 'a.blend', size: 1 },
+        frames: { start: 5, end: 1 },
+        samples: 0,
+        maxPricePerUnit: '1000'
+      })
+    })
+    assert.equal(res.status, 400)
+    const body = (await res.json()) as { error: { code: string; fields: Record<string, string> } }
+    assert.equal(body.error.code, 'ERR_JOB_SPEC')
+    for (const field of ['render.input.cid', 'render.samples']) {
+      assert.ok(
+        body.error.fields[field] !== undefined,
+        `an error for ${field}: ${JSON.stringify(body.error.fields)}`
+      )
+    }
   })
 })
