@@ -48,7 +48,6 @@ export class ChainClient {
   private readonly pollMs: number
   private readonly actions = new SerialQueue()
   private readonly nonces = new SerialQueue()
-  private nextNonce?: number
   private readonly shutdown = new AbortController()
   private started = false
 
@@ -212,10 +211,12 @@ export class ChainClient {
     } catch (err) {
       throw this.refused(action, err)
     }
+    // One signer at a time. The nonce is the chain's count of our transactions including
+    // pending ones, so a transaction replaced or lost in a reorg never leaves a gap; a node that
+    // lags behind our own last broadcast answers "nonce too low", and the next one is tried.
     return this.nonces.run('nonce', async () => {
+      let nonce = await this.provider.getTransactionCount(this.address, 'pending')
       for (let retry = 0; ; retry++) {
-        const pending = await this.provider.getTransactionCount(this.address, 'pending')
-        const nonce = Math.max(pending, this.nextNonce ?? 0)
         const tx = await this.signer.populateTransaction({
           ...request,
           from: this.address,
@@ -237,8 +238,8 @@ export class ChainClient {
         } catch (err) {
           await this.store.deleteAction(action)
           const code = (err as { code?: unknown }).code
-          if ((code === 'NONCE_EXPIRED' || code === 'REPLACEMENT_UNDERPRICED') && retry < 2) {
-            this.nextNonce = undefined
+          if ((code === 'NONCE_EXPIRED' || code === 'REPLACEMENT_UNDERPRICED') && retry < 3) {
+            nonce = Math.max(nonce + 1, await this.provider.getTransactionCount(this.address, 'pending'))
             continue
           }
           if (code === 'INSUFFICIENT_FUNDS') {
@@ -253,7 +254,6 @@ export class ChainClient {
             cause: err
           })
         }
-        this.nextNonce = nonce + 1
         this.log.debug('transaction sent', { action, tx: record.txHash, nonce })
         return record
       }
