@@ -16,10 +16,14 @@ import {
 } from '../../scheduler/kinds/train/resume.js'
 import { parseCid } from '../../storage/files/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
-import type { EpochMetrics, TrainState } from '../trainer/index.js'
+import { type EpochMetrics, MAX_MODEL_PARAMS, type TrainState } from '../trainer/index.js'
 import type { EpochRecord, TrainJobStore } from './train-store.js'
 
 export const CHECKPOINT_FETCH_TIMEOUT_MS = 120_000
+/** Largest checkpoint copied from a worker: float32 weights plus up to three optimizer slots each, and slack. */
+export const MAX_CHECKPOINT_BYTES = 16 * MAX_MODEL_PARAMS + 64 * 1024 * 1024
+/** Block overhead (UnixFS nodes, state.json) allowed above a checkpoint's reported size. */
+const DAG_SLACK_BYTES = 1024 * 1024
 /** Largest state.json read from a checkpoint. */
 const MAX_STATE_BYTES = 16 * 1024 * 1024
 
@@ -74,6 +78,7 @@ export class TrainCheckpoints {
 
   /** Handles a checkpoint report (a train result listing fewer epochs than its task); undefined for anything else. */
   async takeReport(r: TaskResult, from: string, signed: Uint8Array): Promise<Ack | undefined> {
+    if ((await this.c.store.get(r.jobId)) === undefined) return undefined
     const view = await this.c.manager().get(r.jobId)
     const total = view?.job.spec.train?.epochs
     if (view === undefined || total === undefined || !isCheckpointReport(total, r.outputs.length, r.error)) {
@@ -91,9 +96,17 @@ export class TrainCheckpoints {
     if (epochs.some((e, i) => e >= total || (i > 0 && e !== epochs[i - 1]! + 1))) {
       return refuse(`a checkpoint report covers consecutive epochs before the last (${total})`)
     }
+    const bytes = r.outputs[0]!.bytes
+    if (bytes > MAX_CHECKPOINT_BYTES)
+      return refuse(`a checkpoint may hold at most ${MAX_CHECKPOINT_BYTES} bytes`)
     const evidence = Buffer.from(signed).toString('base64')
     const at = Date.now()
-    await this.c.store.update(r.jobId, (record) => {
+    const fresh = await this.c.store.update(r.jobId, (record) => {
+      // reports only move forward, so one award costs this node at most one fetch per epoch
+      const stale = record.epochs.some(
+        (e) => e.taskId === r.taskId && e.worker === from && e.epoch >= epochs[0]!
+      )
+      if (stale) return false
       for (const epoch of epochs) {
         record.epochs.push({
           epoch,
@@ -106,8 +119,10 @@ export class TrainCheckpoints {
           evidence
         })
       }
+      return true
     })
-    void this.store(r.jobId, r.taskId, from, cid, epochs.at(-1)!)
+    if (fresh !== true) return refuse('checkpoint reports must cover later epochs than the last one')
+    void this.store(r.jobId, r.taskId, from, { cid, bytes }, epochs.at(-1)!)
     return { accepted: true, reason: 'checkpoint recorded' }
   }
 
@@ -117,6 +132,7 @@ export class TrainCheckpoints {
    * the job is not a training job of this node.
    */
   async resumeReasonFor(jobId: string, taskId: string, worker: string): Promise<string | undefined> {
+    if ((await this.c.store.get(jobId)) === undefined) return undefined
     const total = (await this.c.manager().get(jobId))?.job.spec.train?.epochs
     if (total === undefined) return undefined
     let event: ResumeEvent | undefined
@@ -165,7 +181,7 @@ export class TrainCheckpoints {
     jobId: string,
     taskId: string,
     worker: string,
-    cid: string,
+    { cid, bytes }: { cid: string; bytes: number },
     epoch: number
   ): Promise<void> {
     const signal = AbortSignal.timeout(CHECKPOINT_FETCH_TIMEOUT_MS)
@@ -176,7 +192,7 @@ export class TrainCheckpoints {
       const state = await readState(this.c.helia, cid, signal)
       if (state.epoch !== epoch) throw new Error(`the checkpoint holds epoch ${state.epoch}, not ${epoch}`)
       history = Array.isArray(state.history) ? state.history : []
-      await fetchAll(this.c.helia, parseCid(cid), signal)
+      await fetchAll(this.c.helia, parseCid(cid), bytes + DAG_SLACK_BYTES, signal)
     } catch (err) {
       this.c.logger.info('a reported checkpoint could not be stored', {
         jobId,
@@ -219,16 +235,24 @@ async function readState(helia: Helia, cid: string, signal: AbortSignal): Promis
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as TrainState
 }
 
-/** Fetches every block of a DAG (dag-pb folders and files, raw leaves) into this node's blockstore. */
-async function fetchAll(helia: Helia, root: CID, signal: AbortSignal): Promise<void> {
+/**
+ * Fetches every block of a DAG (dag-pb folders and files, raw leaves) into this node's
+ * blockstore, stopping once more than `maxBytes` arrived (a worker cannot fill this disk).
+ */
+async function fetchAll(helia: Helia, root: CID, maxBytes: number, signal: AbortSignal): Promise<void> {
   const pending = [root]
   const seen = new Set<string>()
+  let total = 0
   while (pending.length > 0) {
     const next = pending.pop()!
     if (seen.has(next.toString())) continue
     seen.add(next.toString())
     const parts: Uint8Array[] = []
-    for await (const part of helia.blockstore.get(next, { signal })) parts.push(part)
+    for await (const part of helia.blockstore.get(next, { signal })) {
+      total += part.byteLength
+      if (total > maxBytes) throw new Error(`the checkpoint is larger than the ${maxBytes} bytes reported`)
+      parts.push(part)
+    }
     if (next.code === 0x55) continue // raw: a leaf
     const block = createUnsafe({
       bytes: Buffer.concat(parts),

@@ -104,6 +104,7 @@ export class TrainJobStore {
     if (cached !== undefined) return cached ?? undefined
     let record: TrainJobRecord | null = null
     try {
+      // an id that is no folder name (dir throws) is no training job here either
       record = JSON.parse(await readFile(join(this.dir(jobId), RECORD), 'utf8')) as TrainJobRecord
     } catch {
       record = null

@@ -10,6 +10,7 @@ import type { RynusLibp2p } from '../libp2p/types.js'
 import {
   type EpochMetrics,
   JOB_FILES,
+  MAX_MODEL_PARAMS,
   parseCsvDataset,
   verificationData,
   verifyModel
@@ -17,6 +18,8 @@ import {
 import { HELD_OUT_CSV, SENT_CSV, type TrainJobStore, type VerificationRecord } from './train-store.js'
 
 export const MODEL_FETCH_TIMEOUT_MS = 60_000
+/** Largest model folder fetched from a worker: float32 weights of the largest model allowed, and slack. */
+export const MAX_MODEL_FOLDER_BYTES = 4 * MAX_MODEL_PARAMS + 64 * 1024 * 1024
 /** Largest metrics.json read from a worker. */
 const MAX_METRICS_BYTES = 4 * 1024 * 1024
 
@@ -83,6 +86,8 @@ export async function verifyTrainResult(
   const who = { taskId: task.taskId, worker: task.worker }
   const final = task.outputs[String(train.epochs)]
   if (final === undefined) return rejected(who, `the result lacks epoch ${train.epochs}`)
+  if (final.bytes > MAX_MODEL_FOLDER_BYTES)
+    return rejected(who, `the model folder claims ${final.bytes} bytes`)
   await c.libp2p
     .dial(peerIdFromString(task.worker), { signal: AbortSignal.timeout(10_000) })
     .catch(() => undefined)
@@ -90,8 +95,14 @@ export async function verifyTrainResult(
   await rm(staged, { recursive: true, force: true })
   try {
     try {
+      const tooBig = new AbortController()
       const { size } = await exportDirectory(c.helia, final.cid, staged, {
-        timeoutMs: MODEL_FETCH_TIMEOUT_MS
+        timeoutMs: MODEL_FETCH_TIMEOUT_MS,
+        signal: tooBig.signal,
+        onProgress: ({ bytes }) => {
+          if (bytes > final.bytes)
+            tooBig.abort(new Error(`the model folder holds more than the ${final.bytes} bytes reported`))
+        }
       })
       if (size !== final.bytes)
         return rejected(who, `the model folder is ${size} bytes, the worker said ${final.bytes}`)

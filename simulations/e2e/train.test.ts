@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Tensor } from '@tensorflow/tfjs'
 import { loadOrCreatePeerKey } from '../../node/data-dir.js'
 import type { TrainCheckpoints } from '../../node/requester/train-checkpoints.js'
@@ -14,6 +15,7 @@ import { modelFolderSaver } from '../../node/trainer/model-files.js'
 import { resolveModel } from '../../node/trainer/templates.js'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { JobChannel } from '../../protocols/job/index.js'
+import { OFFERS_TOPIC } from '../../protocols/offers/constants.js'
 import { importDirectory } from '../../storage/files/index.js'
 import { dialAddress, removeTempDirs, startTestNode, tempDataDir, waitFor } from './harness.js'
 
@@ -74,6 +76,7 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     nodes.splice(nodes.indexOf(node), 1)
   }
 
+  /** The requester finds the workers in the DHT and sees them subscribed to offers (so the first offer reaches them). */
   async function waitForWorkers(peers: string[]): Promise<void> {
     const found = await waitFor(
       async () => {
@@ -84,6 +87,12 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
       500
     )
     assert.ok(found, 'the requester finds the workers in the DHT')
+    for (const peer of peers) await requester.libp2p.dial(peerIdFromString(peer))
+    const subscribed = await waitFor(() => {
+      const subscribers = requester.libp2p.services.pubsub.getSubscribers(OFFERS_TOPIC).map(String)
+      return peers.every((p) => subscribers.includes(p))
+    }, 15_000)
+    assert.ok(subscribed, 'the workers are subscribed to job offers')
   }
 
   async function finished(jobId: string, timeoutMs = 150_000): Promise<string> {
@@ -99,16 +108,15 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     return state
   }
 
-  function awardedTo(jobId: string, worker: string): Promise<void> {
-    return new Promise((resolve) => {
-      const listener = (event: { jobId: string; type: string; worker?: string }): void => {
-        if (event.jobId === jobId && event.type === 'awarded' && event.worker === worker) {
-          service().jobs.events.off('job', listener)
-          resolve()
-        }
-      }
-      service().jobs.events.on('job', listener)
-    })
+  async function awardedTo(jobId: string, worker: string): Promise<void> {
+    let awarded = false
+    const listener = (event: { jobId: string; type: string; worker?: string }): void => {
+      if (event.jobId === jobId && event.type === 'awarded' && event.worker === worker) awarded = true
+    }
+    service().jobs.events.on('job', listener)
+    const ok = await waitFor(() => awarded, 60_000, 50)
+    service().jobs.events.off('job', listener)
+    assert.ok(ok, `the task was not awarded to ${worker}: ${await history(jobId)}`)
   }
 
   const history = async (jobId: string): Promise<string> =>
@@ -194,15 +202,16 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     await awardedTo(jobId, doomed.peerId)
     const steady = await worker()
     let k = 0
-    await new Promise<void>((resolve) => {
-      checkpoints().events.on('checkpoint', (event) => {
-        if (k === 0 && event.jobId === jobId && event.worker === doomed.peerId && event.epoch >= 2) {
-          k = event.epoch
-          doomed.child.kill('SIGKILL')
-          resolve()
-        }
-      })
+    checkpoints().events.on('checkpoint', (event) => {
+      if (k === 0 && event.jobId === jobId && event.worker === doomed.peerId && event.epoch >= 2) {
+        k = event.epoch
+        doomed.child.kill('SIGKILL')
+      }
     })
+    assert.ok(
+      await waitFor(() => k > 0, 60_000, 50),
+      `no checkpoint after epoch 1 was stored: ${await history(jobId)}`
+    )
     assert.equal(await finished(jobId), 'completed', await history(jobId))
     const train = (await service().trainView(jobId))!
     const resumed = train.resumes.find((r) => r.worker === steady.peerId.toString())
