@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadOrCreateWallet, resolvePassphrase, WalletError, walletAddress } from '../chain/index.js'
 import { defaultConfig } from '../config/config.js'
 import { configPath, loadConfig, readConfigFile } from '../config/load.js'
 import { overridesFromEnv, overridesFromFlags } from '../config/settings.js'
@@ -32,11 +33,42 @@ export async function initCommand(flags: Flags, out: Output): Promise<number> {
   const key = await loadOrCreatePeerKey(dataDir)
   await loadOrCreateApiToken(dataDir)
   const peerId = peerIdFromPrivateKey(key).toString()
+  const wallet = await initWallet(dataDir, overrides)
   out.result(
-    { dataDir, peerId, config: configPath(dataDir), created },
-    created
-      ? `initialised ${dataDir}\n  peer id: ${peerId}\n  config:  ${configPath(dataDir)}\nstart the node with: rynus-node start --data-dir ${dataDir}`
-      : `${dataDir} is already initialised (peer id ${peerId}); config kept (use --force to rewrite it)`
+    { dataDir, peerId, config: configPath(dataDir), created, wallet: wallet.address ?? null },
+    [
+      created
+        ? `initialised ${dataDir}\n  peer id: ${peerId}\n  config:  ${configPath(dataDir)}`
+        : `${dataDir} is already initialised (peer id ${peerId}); config kept (use --force to rewrite it)`,
+      `  wallet:  ${wallet.line}`,
+      ...(created ? [`start the node with: rynus-node start --data-dir ${dataDir}`] : [])
+    ].join('\n')
   )
   return EXIT.OK
+}
+
+/**
+ * The wallet: kept when it exists; created when a passphrase is at hand without asking (the
+ * config's chain.passphraseFile or RYNUS_WALLET_PASSPHRASE); otherwise a hint how to create it.
+ */
+async function initWallet(
+  dataDir: string,
+  overrides: Parameters<typeof loadConfig>[1]
+): Promise<{ address?: string; line: string }> {
+  const existing = await walletAddress(dataDir)
+  if (existing !== undefined) return { address: existing, line: `${existing} (kept)` }
+  const cfg = await loadConfig(dataDir, overrides)
+  let passphrase: string
+  try {
+    passphrase = await resolvePassphrase({
+      passphraseFile: cfg.chain.passphraseFile,
+      env: process.env,
+      prompt: false
+    })
+  } catch (err) {
+    if (!(err instanceof WalletError) || err.code !== 'ERR_WALLET_PASSPHRASE') throw err
+    return { line: `none yet; create it with: rynus-node wallet create --data-dir ${dataDir}` }
+  }
+  const wallet = await loadOrCreateWallet(dataDir, passphrase, { create: true })
+  return { address: wallet.address, line: `${wallet.address} (created, encrypted)` }
 }

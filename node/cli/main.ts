@@ -8,6 +8,7 @@ import { jobCommand, workersCommand } from './job-commands.js'
 import { createOutput, type Output } from './output.js'
 import { peersCommand, statusCommand } from './read-commands.js'
 import { startCommand } from './start.js'
+import { WALLET_USAGE, walletCommand } from './wallet.js'
 
 interface Command {
   summary: string
@@ -108,6 +109,13 @@ Training keeps a held-out share of the CSV's rows (--held-out) on this node to v
     options: { render: { type: 'boolean' }, 'min-vram': { type: 'string' } },
     positionals: true,
     run: workersCommand
+  },
+  wallet: {
+    summary: "the node's wallet: create, address, balance, deposit (stake), withdraw",
+    usage: WALLET_USAGE,
+    options: { 'chain-passphrase-file': { type: 'string' } },
+    positionals: true,
+    run: walletCommand
   },
   version: {
     summary: 'print versions',
