@@ -1,5 +1,5 @@
 import type { ChainClient } from './client.js'
-import { ChainRevertError } from './errors.js'
+import { InsufficientBalanceError } from './errors.js'
 
 /** Everything the node's address holds, in base units (wei for ETH, token base units otherwise). */
 export interface Balances {
@@ -36,7 +36,9 @@ export async function withdrawFrom(client: ChainClient, amount?: bigint): Promis
   const take = amount ?? withdrawable
   if (take === 0n) return 0n
   if (take > withdrawable) {
-    throw new ChainRevertError('withdraw', 'InsufficientBalance', [withdrawable, take])
+    throw new InsufficientBalanceError(
+      `cannot withdraw ${take}: the market owes ${client.address} only ${withdrawable} (token base units)`
+    )
   }
   await client.send(`withdraw:${take}:${Date.now()}`, () => client.market.withdraw.populateTransaction(take))
   return take

@@ -1,5 +1,5 @@
 import { getAddress } from 'ethers'
-import { requesterOfTask } from '../../contracts/ids.js'
+import { jobOfTask, requesterOfJob, requesterOfTask } from '../../contracts/ids.js'
 import { TaskState } from '../../contracts/types/JobMarket.js'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
@@ -7,21 +7,37 @@ import { silentLogger } from '../../protocols/common/logger.js'
 import type { ChainClient } from './client.js'
 import { DEFAULT_AUTO_RELEASE_MS, MAX_BATCH } from './constants.js'
 import type { MarketEvent } from './market-events.js'
-import type { SettlementStore } from './store.js'
+import { RequesterSettlement } from './requester-settlement.js'
+import type { SettlementStore, Timer } from './store.js'
+
+/** What one pass did. */
+export interface DueOutcome {
+  /** Committed tasks paid after their challenge window. */
+  released: bigint[]
+  /** This requester's tasks ended because their worker missed the deadline (collateral slashed). */
+  expired: bigint[]
+  /** This requester's jobs whose unspent budget came back after the job's deadline. */
+  refunded: bigint[]
+}
 
 /**
- * Pays committed tasks once their challenge window has passed, so payment never waits on the
- * requester: it watches `ResultCommitted` for tasks this node requested or works on, keeps them
- * in the store (a restart keeps watching), and every `intervalMs` sends one `settleBatch` for
- * those that are due. Anyone may release a due task; `settleBatch` skips tasks already paid.
+ * Settlement that happens by itself when it comes due, so payment never waits on the
+ * requester and a requester's budget never waits on a vanished worker:
+ * - release: a committed task this node requested or works on is paid (`settleBatch`, MAX_BATCH
+ *   per transaction) once its challenge window has passed — anyone may do this;
+ * - expire: a task this node requested whose worker did not commit by its deadline is expired
+ *   (`expireTask`: price back to the job, collateral slashed to the requester);
+ * - refund: after a job's deadline its unspent budget moves to the requester's balance.
+ * Timers come from market events and live in the store, so a restart keeps them.
  */
 export class AutoRelease {
   private readonly client: ChainClient
   private readonly store: SettlementStore
+  private readonly requester: RequesterSettlement
   private readonly log: Logger
   private readonly intervalMs: number
   private timer?: NodeJS.Timeout
-  private running?: Promise<bigint[]>
+  private running?: Promise<DueOutcome>
   private unsubscribe?: () => void
   private stopped = true
 
@@ -32,10 +48,11 @@ export class AutoRelease {
     this.client = deps.client
     this.store = deps.store ?? deps.client.store
     this.log = (deps.logger ?? silentLogger).child('auto-release')
+    this.requester = new RequesterSettlement({ client: deps.client, store: this.store, logger: this.log })
     this.intervalMs = opts.intervalMs ?? DEFAULT_AUTO_RELEASE_MS
   }
 
-  /** Starts watching events and the release loop. Call before ChainClient.start() so no event is missed. */
+  /** Starts watching events and the loop. Call before ChainClient.start() so no event is missed. */
   start(): void {
     this.stopped = false
     this.unsubscribe = this.client.on('*', (event) => this.onEvent(event))
@@ -49,8 +66,8 @@ export class AutoRelease {
     await this.running?.catch(() => undefined)
   }
 
-  /** Releases every watched task whose window has passed now; returns the tasks paid. */
-  async releaseDue(): Promise<bigint[]> {
+  /** Does everything that is due now. */
+  async runDue(): Promise<DueOutcome> {
     while (this.running !== undefined) await this.running.catch(() => undefined)
     this.running = this.round().finally(() => {
       this.running = undefined
@@ -61,53 +78,99 @@ export class AutoRelease {
   private schedule(): void {
     if (this.stopped) return
     this.timer = setTimeout(() => {
-      this.releaseDue()
-        .catch((err: unknown) => this.log.warn('auto-release failed', { error: describeError(err) }))
+      this.runDue()
+        .catch((err: unknown) => this.log.warn('auto-settlement failed', { error: describeError(err) }))
         .finally(() => this.schedule())
     }, this.intervalMs)
   }
 
+  private isMe(address: string): boolean {
+    return getAddress(address) === getAddress(this.client.address)
+  }
+
   private async onEvent(event: MarketEvent): Promise<void> {
+    const s = this.store
     switch (event.name) {
+      case 'JobCreated':
+        if (this.isMe(event.requester))
+          await s.putTimer({ kind: 'refund', id: `${event.jobId}`, at: Number(event.deadline) })
+        return
+      case 'TaskAdded':
+        if (this.isMe(requesterOfTask(event.taskId)))
+          await s.putTimer({ kind: 'expire', id: `${event.taskId}`, at: Number(event.dueAt) })
+        return
       case 'ResultCommitted':
-        if (await this.concernsMe(event.taskId)) {
-          await this.store.putDue({
-            taskId: event.taskId.toString(),
-            challengeEnd: Number(event.challengeEnd)
-          })
+        await s.deleteTimer('expire', event.taskId)
+        if (
+          this.isMe(requesterOfTask(event.taskId)) ||
+          this.isMe((await this.client.market.getTask(event.taskId)).worker)
+        ) {
+          await s.putTimer({ kind: 'release', id: `${event.taskId}`, at: Number(event.challengeEnd) })
         }
         return
-      case 'TaskReleased':
-      case 'TaskRejected':
-      case 'TaskChallenged':
-      case 'TaskExpired':
-        await this.store.deleteDue(event.taskId)
+      case 'TaskCancelled':
+        await s.deleteTimer('expire', event.taskId)
         return
+      case 'TaskChallenged':
+      case 'TaskReleased':
+        await s.deleteTimer('release', event.taskId)
+        return
+      case 'TaskExpired':
+      case 'TaskRejected': {
+        await s.deleteTimer('expire', event.taskId)
+        await s.deleteTimer('release', event.taskId)
+        // its price went back to the job: refund it at the job's deadline
+        const jobId = jobOfTask(event.taskId)
+        if (this.isMe(requesterOfJob(jobId))) {
+          const job = await this.client.market.getJob(jobId)
+          await s.putTimer({ kind: 'refund', id: `${jobId}`, at: Number(job.deadline) })
+        }
+        return
+      }
       default:
     }
   }
 
-  private async concernsMe(taskId: bigint): Promise<boolean> {
-    const me = getAddress(this.client.address)
-    if (requesterOfTask(taskId) === me) return true
-    const task = await this.client.market.getTask(taskId)
-    return getAddress(task.worker) === me
+  private async round(): Promise<DueOutcome> {
+    const outcome: DueOutcome = { released: [], expired: [], refunded: [] }
+    const timers = await this.store.timers()
+    if (timers.length === 0) return outcome
+    const now = await this.client.estimatedTime()
+    const due = (kind: Timer['kind']): bigint[] =>
+      timers
+        .filter((t) => t.kind === kind && (kind === 'release' ? t.at <= now : t.at < now))
+        .map((t) => BigInt(t.id))
+    outcome.released = await this.release(due('release'), now)
+    for (const taskId of due('expire')) {
+      const [expired] = await this.requester.expireOverdue([taskId])
+      if (expired !== undefined) outcome.expired.push(expired)
+      const state = (await this.client.market.getTask(taskId)).state
+      if (state !== TaskState.Assigned && state !== TaskState.Accepted)
+        await this.store.deleteTimer('expire', taskId)
+    }
+    for (const jobId of due('refund')) {
+      if ((await this.requester.refundUnspent(jobId)) > 0n) outcome.refunded.push(jobId)
+      await this.store.deleteTimer('refund', jobId)
+    }
+    const done = outcome.released.length + outcome.expired.length + outcome.refunded.length
+    if (done > 0) {
+      this.log.info('settled what came due', {
+        released: outcome.released.length,
+        expired: outcome.expired.length,
+        refunded: outcome.refunded.length
+      })
+    }
+    return outcome
   }
 
-  private async round(): Promise<bigint[]> {
-    const watched = await this.store.dueTasks()
-    if (watched.length === 0) return []
-    // An idle dev chain mines no blocks, so its latest timestamp lags; the next block's time is
-    // at least the wall clock. A task not yet due on chain is skipped by settleBatch, never paid early.
-    const now = Math.max(await this.client.chainTime(), Math.floor(Date.now() / 1000))
-    const due = watched.filter((t) => t.challengeEnd <= now).map((t) => BigInt(t.taskId))
+  private async release(due: bigint[], now: number): Promise<bigint[]> {
     const released: bigint[] = []
     for (let i = 0; i < due.length; i += MAX_BATCH) {
       const batch: bigint[] = []
       for (const taskId of due.slice(i, i + MAX_BATCH)) {
         const task = await this.client.market.getTask(taskId)
         if (task.state === TaskState.Committed) batch.push(taskId)
-        else await this.store.deleteDue(taskId)
+        else await this.store.deleteTimer('release', taskId)
       }
       if (batch.length === 0) continue
       await this.client.send(`release:${batch[0]}+${batch.length}:${now}`, () =>
@@ -115,12 +178,10 @@ export class AutoRelease {
       )
       for (const taskId of batch) {
         if ((await this.client.market.getTask(taskId)).state === TaskState.Committed) continue
-        await this.store.deleteDue(taskId)
+        await this.store.deleteTimer('release', taskId)
         released.push(taskId)
       }
     }
-    if (released.length > 0)
-      this.log.info('tasks released after their challenge window', { tasks: released.length })
     return released
   }
 }

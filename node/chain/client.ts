@@ -167,6 +167,16 @@ export class ChainClient {
     return block.timestamp
   }
 
+  /**
+   * The time the next block will at least have: the latest block's, or the wall clock when
+   * that is later (an idle dev chain mines no blocks, so its latest timestamp lags). Deciding
+   * with it is safe: a transaction sent too early is refused at estimation (TooEarly) or, for
+   * settleBatch, skips what is not due — it never pays early.
+   */
+  async estimatedTime(): Promise<number> {
+    return Math.max(await this.chainTime(), Math.floor(Date.now() / 1000))
+  }
+
   /** What the ledger knows of an action. */
   action(key: string): Promise<ActionRecord | undefined> {
     return this.store.action(key)

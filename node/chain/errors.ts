@@ -57,3 +57,10 @@ export class ChainStoppedError extends RynusError {
     )
   }
 }
+
+/** More was asked of a balance than it holds. */
+export class InsufficientBalanceError extends RynusError {
+  constructor(message: string) {
+    super(message, 'ERR_INSUFFICIENT_BALANCE')
+  }
+}

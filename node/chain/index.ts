@@ -9,7 +9,7 @@
 //              settlement.worker.acceptTask(chainTaskId, { priceTotal, jobId }); commitResult(chainTaskId, outputs)
 //   both:      settlement.autoRelease (started by settlement.start()), client.on('TaskReleased', …)
 export { type Balances, balancesOf, withdrawFrom } from './account.js'
-export { AutoRelease } from './auto-release.js'
+export { AutoRelease, type DueOutcome } from './auto-release.js'
 export { ChainClient, type ChainClientOptions, type ChainConfig } from './client.js'
 export {
   CHAIN_DB_DIR,
@@ -22,6 +22,7 @@ export {
   ChainError,
   ChainRevertError,
   ChainStoppedError,
+  InsufficientBalanceError,
   SettlementMismatchError,
   WalletError,
   WorkerNotRegisteredError
@@ -31,6 +32,6 @@ export type { EventMeta, MarketEvent, MarketEventName, MarketEventOf } from './m
 export { NodeSettlement, type OpenSettlementOptions, openSettlement } from './node-settlement.js'
 export { type PassphraseSources, resolvePassphrase } from './passphrase.js'
 export { type AcceptOutcome, RequesterSettlement } from './requester-settlement.js'
-export { type ActionRecord, type DueTask, SettlementStore } from './store.js'
+export { type ActionRecord, SettlementStore, type Timer } from './store.js'
 export { loadOrCreateWallet, walletAddress, walletPath } from './wallet.js'
 export { stateName, type TaskExpectation, WorkerSettlement } from './worker-settlement.js'

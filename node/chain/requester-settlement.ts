@@ -146,11 +146,26 @@ export class RequesterSettlement {
   }
 
   /**
+   * Disputes a committed result within its challenge window (the outputs failed verification);
+   * validators decide. False when the task is not committed or already challenged.
+   */
+  async challengeResult(chainTaskId: bigint): Promise<boolean> {
+    const task = await this.client.market.getTask(chainTaskId)
+    if (task.state === TaskState.Challenged) return true
+    if (task.state !== TaskState.Committed) return false
+    await this.client.send(`task:${chainTaskId}:challenge`, () =>
+      this.client.market.challenge.populateTransaction(chainTaskId)
+    )
+    this.log.info('result challenged', { chainTaskId: chainTaskId.toString() })
+    return true
+  }
+
+  /**
    * Ends tasks whose worker missed the deadline (`expireTask`): the price returns to the job and
    * a global-tier worker's collateral is slashed to this requester. Returns the tasks expired.
    */
   async expireOverdue(chainTaskIds: bigint[]): Promise<bigint[]> {
-    const now = BigInt(await this.client.chainTime())
+    const now = BigInt(await this.client.estimatedTime())
     const expired: bigint[] = []
     for (const taskId of chainTaskIds) {
       const task = await this.client.market.getTask(taskId)

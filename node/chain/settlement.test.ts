@@ -138,7 +138,7 @@ describe('settlement on a real chain', () => {
     const cid = newCid()
     const jobId = await requester.escrowJob(cid, 50n * TOKEN, await deadlineMs(3_600))
     const tasks = [] as bigint[]
-    for (const index of [0, 1, 2]) {
+    for (const index of [0, 1, 2, 3]) {
       const taskId = await requester.addTask(
         jobId,
         index,
@@ -151,19 +151,23 @@ describe('settlement on a real chain', () => {
       await worker.commitResult(taskId, [{ frame: index, cid: `bafyframe${index}` }])
       tasks.push(taskId)
     }
+    // the requester disputes the last one: it is left to validators, not released
+    const disputed = tasks.pop()!
+    assert.equal(await requester.challengeResult(disputed), true)
     try {
       await workerNode.client.events.catchUp()
       const before = (await worker.balances()).market.withdrawable
       // the wall clock is far behind the window's end on this chain: nothing is due yet
       await chain.advance(CHALLENGE_WINDOW - 20)
-      assert.deepEqual(await autoRelease.releaseDue(), [])
+      assert.deepEqual((await autoRelease.runDue()).released, [])
       await chain.advance(30)
-      assert.deepEqual(await autoRelease.releaseDue(), tasks)
+      assert.deepEqual((await autoRelease.runDue()).released, tasks)
       assert.equal(
         (await worker.balances()).market.withdrawable - before,
         3n * ((3n * TOKEN * (10_000n - FEE_BPS)) / 10_000n)
       )
-      assert.deepEqual(await autoRelease.releaseDue(), [], 'nothing is paid twice')
+      assert.deepEqual((await autoRelease.runDue()).released, [], 'nothing is paid twice')
+      assert.equal((await workerNode.client.market.getTask(disputed)).state, TaskState.Challenged)
     } finally {
       await autoRelease.stop()
     }
@@ -192,5 +196,39 @@ describe('settlement on a real chain', () => {
       20n * TOKEN,
       'the price went back to the job'
     )
+  })
+
+  it('expires the task of a vanished worker and refunds the unspent budget after the deadline, by itself', async () => {
+    const autoRelease = new AutoRelease({ client: requesterNode.client }, { intervalMs: 60_000 })
+    autoRelease.start()
+    try {
+      const jobId = await requester.escrowJob(newCid(), 30n * TOKEN, await deadlineMs(400))
+      const taskId = await requester.addTask(
+        jobId,
+        0,
+        workerNode.peerId,
+        5n * TOKEN,
+        2,
+        await deadlineMs(100)
+      )
+      await worker.acceptTask(taskId, { priceTotal: 10n * TOKEN, jobId })
+      await requesterNode.client.events.catchUp()
+      const before = (await requester.balances()).market.withdrawable
+      assert.deepEqual(await autoRelease.runDue(), { released: [], expired: [], refunded: [] })
+
+      await chain.advance(101)
+      assert.deepEqual((await autoRelease.runDue()).expired, [taskId])
+      const collateral = (10n * TOKEN * COLLATERAL_BPS) / 10_000n
+      assert.equal((await requester.balances()).market.withdrawable - before, collateral)
+
+      await requesterNode.client.events.catchUp()
+      assert.deepEqual((await autoRelease.runDue()).refunded, [], 'not before the job deadline')
+      await chain.advance(300)
+      assert.deepEqual(await autoRelease.runDue(), { released: [], expired: [], refunded: [jobId] })
+      assert.equal((await requester.balances()).market.withdrawable - before, collateral + 30n * TOKEN)
+      assert.deepEqual(await autoRelease.runDue(), { released: [], expired: [], refunded: [] })
+    } finally {
+      await autoRelease.stop()
+    }
   })
 })

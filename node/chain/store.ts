@@ -17,11 +17,17 @@ export interface ActionRecord {
   blockNumber?: number
 }
 
-/** A committed task this node waits to release once its challenge window has passed. */
-export interface DueTask {
-  taskId: string
-  /** Unix seconds when the challenge window ends. */
-  challengeEnd: number
+/**
+ * Something this node does by itself once its time comes: release a committed task after its
+ * challenge window, expire a task whose worker missed its deadline, refund a job's unspent
+ * budget after its deadline.
+ */
+export interface Timer {
+  kind: 'release' | 'expire' | 'refund'
+  /** Task id (release, expire) or job id (refund), decimal. */
+  id: string
+  /** Unix seconds: the action is possible once the chain's time is past this. */
+  at: number
 }
 
 /**
@@ -33,7 +39,7 @@ export interface DueTask {
  * - actions: action key (`escrow:<jobCid>`, `task:<id>:accept`, …) → ActionRecord
  * - seen:    `<txHash>:<logIndex>` → block number of events already delivered
  * - meta:    `cursor` → last block whose events were delivered
- * - due:     task id → DueTask
+ * - timers:  `<kind>:<id>` → Timer
  * - jobs:    job CID → chain job id
  */
 export class SettlementStore {
@@ -42,7 +48,7 @@ export class SettlementStore {
   #actions?: Sub<ActionRecord>
   #seen?: Sub<number>
   #meta?: Sub<number>
-  #due?: Sub<DueTask>
+  #timers?: Sub<Timer>
   #jobs?: Sub<string>
 
   private constructor(db: Db) {
@@ -70,7 +76,7 @@ export class SettlementStore {
     this.#actions = sub<ActionRecord>('actions')
     this.#seen = sub<number>('seen')
     this.#meta = sub<number>('meta')
-    this.#due = sub<DueTask>('due')
+    this.#timers = sub<Timer>('timers')
     this.#jobs = sub<string>('jobs')
     this.#scope = scope
   }
@@ -128,18 +134,18 @@ export class SettlementStore {
     if (old.length > 0) await seen.batch(old.map((key) => ({ type: 'del' as const, key })))
   }
 
-  // ---------------------------------------------------------------- due tasks
+  // ---------------------------------------------------------------- timers
 
-  async putDue(task: DueTask): Promise<void> {
-    await this.#synced(this.#sub(this.#due), task.taskId, task)
+  async putTimer(timer: Timer): Promise<void> {
+    await this.#synced(this.#sub(this.#timers), `${timer.kind}:${timer.id}`, timer)
   }
 
-  async deleteDue(taskId: bigint): Promise<void> {
-    await this.#synced(this.#sub(this.#due), taskId.toString())
+  async deleteTimer(kind: Timer['kind'], id: bigint): Promise<void> {
+    await this.#synced(this.#sub(this.#timers), `${kind}:${id}`)
   }
 
-  async dueTasks(): Promise<DueTask[]> {
-    return this.#sub(this.#due).values().all()
+  async timers(): Promise<Timer[]> {
+    return this.#sub(this.#timers).values().all()
   }
 
   // ---------------------------------------------------------------- jobs

@@ -151,7 +151,7 @@ describe('settlement on the devnet chain', () => {
     await worker.client.provider.send('evm_increaseTime', [31])
     await worker.client.provider.send('evm_mine', [])
     await worker.client.events.catchUp()
-    assert.deepEqual(await worker.autoRelease.releaseDue(), [taskId])
+    assert.deepEqual((await worker.autoRelease.runDue()).released, [taskId])
 
     const view = await cli<{ enabled: boolean; balances: Balances }>(['wallet', 'balance', ...dir])
     assert.equal(view.enabled, true)
