@@ -133,6 +133,7 @@ export class AutoRelease {
 
   private async round(): Promise<DueOutcome> {
     const outcome: DueOutcome = { released: [], expired: [], refunded: [] }
+    if (this.store.scope === undefined) return outcome // the client has not connected yet
     const timers = await this.store.timers()
     if (timers.length === 0) return outcome
     const now = await this.client.estimatedTime()

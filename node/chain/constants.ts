@@ -25,3 +25,8 @@ export const REBROADCAST_MS = 15_000
 export const DEFAULT_AUTO_RELEASE_MS = 5_000
 /** Tasks settled in one settleBatch transaction. */
 export const MAX_BATCH = 100
+/**
+ * Stake a worker keeps in the registry by default (100 tokens): a global-tier worker locks
+ * collateralBps (20% on the devnet) of each accepted task's price from it.
+ */
+export const DEFAULT_WORKER_STAKE = 100n * 10n ** 18n

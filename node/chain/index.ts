@@ -13,6 +13,7 @@ export { AutoRelease, type DueOutcome } from './auto-release.js'
 export { ChainClient, type ChainClientOptions, type ChainConfig } from './client.js'
 export {
   CHAIN_DB_DIR,
+  DEFAULT_WORKER_STAKE,
   KEYSTORE_SCRYPT_N,
   PASSPHRASE_ENV,
   WALLET_FILE

@@ -58,9 +58,14 @@ export class RequesterSettlement {
     return this.escrows.run('escrow', async () => {
       if (await this.jobExists(jobId, deadline, jobCid)) return jobId
       const { market, token } = this.client
-      await this.client.send(`escrow:${jobCid}:approve`, () =>
-        token.approve.populateTransaction(this.client.config.market, budget)
-      )
+      // the key names the allowance it replaces, so a retry in the same state finds its own
+      // approval, and an allowance another escrow used up meanwhile is approved again
+      const allowance = await token.allowance(this.client.address, this.client.config.market)
+      if (allowance !== budget) {
+        await this.client.send(`escrow:${jobCid}:approve:${allowance}`, () =>
+          token.approve.populateTransaction(this.client.config.market, budget)
+        )
+      }
       try {
         await this.client.send(`escrow:${jobCid}`, () =>
           market.createJob.populateTransaction(nonce, budget, deadline)

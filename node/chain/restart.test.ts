@@ -50,7 +50,11 @@ describe('settlement across restarts, lost and replaced transactions, reorgs', (
       () => undefined,
       (err: unknown) => err
     )
-    await waitFor(async () => (await node.client.action(`escrow:${cid}:approve`))?.state === 'sent')
+    await waitFor(async () =>
+      (await node.client.store.actions()).some(
+        ([key, r]) => key.startsWith(`escrow:${cid}:approve`) && r.state === 'sent'
+      )
+    )
     await chain.provider.send('evm_mine', [])
     await waitFor(async () => (await node.client.action(`escrow:${cid}`))?.state === 'sent')
     await node.close()

@@ -72,7 +72,12 @@ export class WorkerSettlement {
         `staking ${amount} needs that many tokens in the wallet ${this.address}, which holds ${tokens}; fund it`
       )
     }
-    const { stake_ } = await registry.workerInfo(this.address)
+    const { registered, stake_ } = await registry.workerInfo(this.address)
+    if (!registered) {
+      throw new ChainError(
+        `${this.address} is not registered as a worker yet; start the node with the worker role (it registers itself), then stake`
+      )
+    }
     const key = `stake:${stake_}+${amount}`
     await this.client.send(`${key}:approve`, () => token.approve.populateTransaction(config.registry, amount))
     await this.client.send(key, () => registry.stake.populateTransaction(amount))
