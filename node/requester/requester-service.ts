@@ -69,7 +69,12 @@ export class RequesterService {
     })
     this.train = new TrainRequester(
       { dataDir: opts.dataDir },
-      { ...components, logger: components.logger.child('train'), manager: () => this.jobs }
+      {
+        ...components,
+        logger: components.logger.child('train'),
+        manager: () => this.jobs,
+        onSpec: (jobId, bytes) => this.rememberSpec(jobId, bytes)
+      }
     )
   }
 

@@ -52,6 +52,15 @@ export interface TrainJobView {
   model?: { classes: string[]; backend?: unknown }
 }
 
+export interface TrainRequesterComponents {
+  helia: Helia
+  libp2p: RynusLibp2p
+  logger: Logger
+  manager: () => JobManager
+  /** Told of each new spec block before its job is offered (small specs ride in the offer). */
+  onSpec?: (jobId: string, bytes: Uint8Array) => void
+}
+
 const PREFERENCE: EpochStatus[] = ['accepted', 'stored', 'reported', 'lost', 'superseded', 'rejected']
 
 /**
@@ -62,12 +71,9 @@ const PREFERENCE: EpochStatus[] = ['accepted', 'stored', 'reported', 'lost', 'su
 export class TrainRequester {
   readonly store: TrainJobStore
   readonly checkpoints: TrainCheckpoints
-  private readonly c: { helia: Helia; libp2p: RynusLibp2p; logger: Logger; manager: () => JobManager }
+  private readonly c: TrainRequesterComponents
 
-  constructor(
-    opts: { dataDir: string },
-    components: { helia: Helia; libp2p: RynusLibp2p; logger: Logger; manager: () => JobManager }
-  ) {
+  constructor(opts: { dataDir: string }, components: TrainRequesterComponents) {
     this.c = components
     this.store = new TrainJobStore(opts.dataDir)
     this.checkpoints = new TrainCheckpoints({ ...components, store: this.store })
@@ -91,6 +97,7 @@ export class TrainRequester {
     const bytes = encodeJobSpec(spec)
     const jobId = jobIdOf(bytes)
     await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
+    this.c.onSpec?.(jobId, bytes)
     const { heldOut, sent } = prepared
     await this.store.create(
       jobId,

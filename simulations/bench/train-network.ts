@@ -4,7 +4,7 @@
  * sandbox with a checkpoint report every second, model back over bitswap, verification on the
  * held-out rows) against training the same model on the same rows in this process (target ≤ 1.3×).
  *
- * Env: BENCH_TRAIN_NET_ROWS (6000), BENCH_TRAIN_NET_EPOCHS (22), BENCH_TRAIN_NET_HIDDEN ("256,128"),
+ * Env: BENCH_TRAIN_NET_ROWS (6000), BENCH_TRAIN_NET_EPOCHS (35), BENCH_TRAIN_NET_HIDDEN ("256,128"),
  * BENCH_TRAIN_NET_BATCH (32), BENCH_TRAIN_NET_ROUNDS (3: network and in-process alternate, so load
  * from other programs hits both alike; the medians are compared). The defaults train for about
  * 30 s on one core of a quiet machine (tfjs-wasm runs one thread under Node).
@@ -22,7 +22,7 @@ import { seededRng } from '../../scheduler/rng.js'
 import { dialAddress, removeTempDirs, startTestNode, waitFor } from '../e2e/harness.js'
 
 const ROWS = Number(process.env.BENCH_TRAIN_NET_ROWS ?? 6000)
-const EPOCHS = Number(process.env.BENCH_TRAIN_NET_EPOCHS ?? 22)
+const EPOCHS = Number(process.env.BENCH_TRAIN_NET_EPOCHS ?? 35)
 const HIDDEN = (process.env.BENCH_TRAIN_NET_HIDDEN ?? '256,128').split(',').map(Number)
 const BATCH = Number(process.env.BENCH_TRAIN_NET_BATCH ?? 32)
 const ROUNDS = Number(process.env.BENCH_TRAIN_NET_ROUNDS ?? 3)
