@@ -132,7 +132,11 @@ export class TrainCheckpoints {
    * the job is not a training job of this node.
    */
   async resumeReasonFor(jobId: string, taskId: string, worker: string): Promise<string | undefined> {
-    if ((await this.c.store.get(jobId)) === undefined) return undefined
+    const known = await this.c.store.get(jobId)
+    if (known === undefined) return undefined
+    // later heartbeats of the award: the answer given on the first, without a write
+    const given = known.resumes.find((r) => r.taskId === taskId && r.worker === worker)
+    if (given !== undefined) return given.point !== undefined ? resumeReason(given.point) : ''
     const total = (await this.c.manager().get(jobId))?.job.spec.train?.epochs
     if (total === undefined) return undefined
     let event: ResumeEvent | undefined
