@@ -22,6 +22,8 @@ import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
 import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
+import { registerWalletRoutes } from './api/wallet-routes.js'
+import { type NodeSettlement, openSettlement } from './chain/index.js'
 import type { NodeConfig } from './config/config.js'
 import { PortInUseError } from './config/errors.js'
 import { ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from './data-dir.js'
@@ -95,6 +97,8 @@ export class RynusNode {
   private lastReachability?: Reachability['status']
   private heliaNode?: NodeHelia
   private readonly bare: boolean
+  /** Settlement on chain, when the node has a chain configured (after start). */
+  settlement?: NodeSettlement
   /** The worker role, when this node has it (after start). */
   worker?: WorkerService
   /** The requester role, when this node has it (after start). */
@@ -168,6 +172,7 @@ export class RynusNode {
       },
       helia: () => started.helia
     })
+    registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
     return node
   }
 
@@ -307,6 +312,16 @@ export class RynusNode {
     })
     this.heliaNode = data
     this.started.push({ name: 'helia', stop: () => data.stop() })
+    const settlement = await openSettlement({
+      dataDir: this.dataDir,
+      config: this.config.chain,
+      logger: this.log.child('chain')
+    })
+    if (settlement !== undefined) {
+      await settlement.start()
+      this.settlement = settlement
+      this.started.push({ name: 'settlement', stop: () => settlement.stop() })
+    }
     await this.startMarket()
   }
 
@@ -328,7 +343,12 @@ export class RynusNode {
     if (this.config.roles.includes('worker')) {
       const worker = new WorkerService(
         { dataDir: this.dataDir, config: this.config.worker, version: RYNUS_VERSION, metrics: this.metrics },
-        { ...parts, privateKey: this.privateKey, logger: logger.child('worker') }
+        {
+          ...parts,
+          privateKey: this.privateKey,
+          settlement: this.settlement?.worker,
+          logger: logger.child('worker')
+        }
       )
       await worker.start()
       this.worker = worker
@@ -337,7 +357,7 @@ export class RynusNode {
     if (this.config.roles.includes('requester')) {
       const requester = new RequesterService(
         { dataDir: this.dataDir, config: this.config.requester },
-        { ...parts, logger: logger.child('requester') }
+        { ...parts, settlement: this.settlement?.requester, logger: logger.child('requester') }
       )
       await requester.start()
       this.requester = requester

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ChainDevnetService } from '../devnet/chain-service.js'
 import { Devnet } from '../devnet/devnet.js'
 import { createLogger } from '../logger.js'
 import type { Flags } from './args.js'
@@ -15,7 +16,7 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
   const baseDir = resolve(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : '.rynus/devnet')
   const logger = createLogger({ level: 'info', json: false }, 'devnet')
   const binPath = fileURLToPath(new URL('../bin.js', import.meta.url))
-  const devnet = new Devnet({ baseDir, binPath, logger })
+  const devnet = new Devnet({ baseDir, binPath, logger, services: [new ChainDevnetService()] })
 
   let failed = false
   const stopped = new Promise<void>((resolveStop) => {

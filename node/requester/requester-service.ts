@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Helia } from 'helia'
+import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
 import type { JobChannel } from '../../protocols/job/index.js'
 import type { MarketService } from '../../protocols/market/index.js'
@@ -22,9 +23,11 @@ import {
   validateJobSpec
 } from '../../scheduler/index.js'
 import { type JobLogEntry, JobRepository } from '../../storage/repos/index.js'
+import type { RequesterSettlement } from '../chain/index.js'
 import type { NodeConfig } from '../config/config.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { fetchOutputs } from './outputs.js'
+import { RequesterChain } from './requester-chain.js'
 import { type RenderSubmission, renderSpecFrom } from './submission.js'
 import { type TrainJobView, TrainRequester } from './train-requester.js'
 import type { TrainSubmission } from './train-submission.js'
@@ -41,6 +44,8 @@ export interface RequesterServiceComponents {
   offers: OfferBoard
   market: MarketService
   jobs: JobChannel
+  /** Settlement on chain; absent when the node has no chain configured (unpaid jobs). */
+  settlement?: RequesterSettlement
   logger: Logger
 }
 
@@ -56,6 +61,7 @@ export class RequesterService {
   private repo?: SchedulerJobRepository
   private manager?: JobManager
   readonly workers: WorkerDirectory
+  private readonly chain?: RequesterChain
   /** Training jobs: held-out rows, checkpoints and resume points, model verification. */
   readonly train: TrainRequester
 
@@ -63,6 +69,12 @@ export class RequesterService {
     this.opts = opts
     this.c = components
     this.log = components.logger
+    if (components.settlement !== undefined) {
+      this.chain = new RequesterChain({
+        settlement: components.settlement,
+        logger: components.logger.child('chain')
+      })
+    }
     this.workers = new WorkerDirectory({
       libp2p: components.libp2p,
       logger: components.logger.child('workers')
@@ -105,17 +117,28 @@ export class RequesterService {
         offers: {
           publish: async (draft) => {
             const spec = this.specBytes.get(draft.jobId)
+            const chainJobId = await this.chainJobFor(draft.jobId)
             await offers.publish({
               ...(spec !== undefined && spec.byteLength <= MAX_OFFER_SPEC_BYTES ? { spec } : {}),
               ...draft,
               requirements: { minVramBytes: 0, gpuVendor: '', gpuModel: '', ...draft.requirements },
-              chainJobId: 0n
+              chainJobId
             })
           }
         },
         market: {
-          sendAward: (worker, award) =>
-            market.sendAward(worker, { ...award, chainTaskId: 0n, createdAt: Date.now() }),
+          sendAward: async (worker, award) => {
+            let chainTaskId = 0n
+            if (this.chain !== undefined) {
+              const job = await this.repo!.getJob(award.jobId)
+              try {
+                chainTaskId = await this.chain.addTask(award.jobId, job!.spec, worker, award)
+              } catch (err) {
+                return { accepted: false, reason: `cannot add the task on chain: ${describeError(err)}` }
+              }
+            }
+            return market.sendAward(worker, { ...award, chainTaskId, createdAt: Date.now() })
+          },
           sendCancel: async (worker, cancel) => {
             await jobs.sendCancel(worker, cancel).catch(() => undefined)
           }
@@ -129,6 +152,8 @@ export class RequesterService {
       { bidWindowMs: this.opts.config.bidWindowMs, heartbeatTimeoutMs: this.opts.config.heartbeatTimeoutMs }
     )
     const manager = this.manager
+    const chain = this.chain
+    if (chain !== undefined) manager.events.on('job', (event) => chain.onJobEvent(event))
     market.onBid((bid, from) =>
       manager.onBid({ ...bid, worker: from, receivedAt: Date.now(), latencyMs: this.latency(from) })
     )
@@ -144,7 +169,16 @@ export class RequesterService {
     await manager.start()
   }
 
+  /** Escrow on chain for a job (0n when settlement is off). */
+  private async chainJobFor(jobId: string): Promise<bigint> {
+    if (this.chain === undefined) return 0n
+    const job = await this.repo!.getJob(jobId)
+    if (job === undefined) throw new Error(`job ${jobId} is not stored`)
+    return this.chain.chainJobFor(jobId, job.spec)
+  }
+
   async stop(): Promise<void> {
+    await this.chain?.stop()
     await this.manager?.stop()
     await this.repo?.close()
   }

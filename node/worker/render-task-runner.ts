@@ -7,6 +7,7 @@ import type { JobChannel } from '../../protocols/job/index.js'
 import type { Award } from '../../protocols/market/index.js'
 import type { JobSpec } from '../../scheduler/index.js'
 import { exportToFile, importFile } from '../../storage/files/index.js'
+import type { WorkerSettlement } from '../chain/index.js'
 import { RenderExecutor } from '../executor/index.js'
 
 export const HEARTBEAT_INTERVAL_MS = 5_000
@@ -49,10 +50,16 @@ export class RenderTaskRunner {
   private readonly log: Logger
   private readonly executor: RenderExecutor
 
-  constructor(opts: RenderTaskRunnerOptions, components: { helia: Helia; jobs: JobChannel; logger: Logger }) {
+  private readonly settlement?: WorkerSettlement
+
+  constructor(
+    opts: RenderTaskRunnerOptions,
+    components: { helia: Helia; jobs: JobChannel; settlement?: WorkerSettlement; logger: Logger }
+  ) {
     this.opts = opts
     this.helia = components.helia
     this.jobs = components.jobs
+    this.settlement = components.settlement
     this.log = components.logger
     this.executor = new RenderExecutor({}, { logger: components.logger.child('render') })
   }
@@ -172,6 +179,13 @@ export class RenderTaskRunner {
       for (const f of result.frames) {
         const { cid, size } = await importFile(this.helia, f.path, { signal: taskSignal })
         outputs.push({ frame: f.frame, cid, bytes: size })
+      }
+      if (this.settlement !== undefined && award.chainTaskId !== 0n) {
+        // the digest of the outputs goes on chain first: it is what the payment is for
+        await this.settlement.commitResult(
+          award.chainTaskId,
+          outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
+        )
       }
       const ack = await this.deliver(requester, { ...ids, outputs, error: '', createdAt: Date.now() }, signal)
       this.log.info('task delivered', { ...ids, frames: outputs.length, accepted: ack?.accepted })

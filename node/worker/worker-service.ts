@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Helia } from 'helia'
 import { CID } from 'multiformats/cid'
 import type { Registry } from 'prom-client'
+import { jobOfTask } from '../../contracts/ids.js'
 import { CapabilityProvider, CapacityPublisher, type CapacityRecord } from '../../protocols/capacity/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
@@ -17,6 +18,7 @@ import {
   jobIdOf,
   type WorkerCapacity
 } from '../../scheduler/index.js'
+import { DEFAULT_WORKER_STAKE, type WorkerSettlement } from '../chain/index.js'
 import type { NodeConfig } from '../config/config.js'
 import { capabilitiesOf, GpuMonitor, type HardwareInventory } from '../hardware/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
@@ -45,6 +47,8 @@ export interface WorkerServiceComponents {
   offers: OfferBoard
   market: MarketService
   jobs: JobChannel
+  /** Settlement on chain; absent when the node has no chain configured (unpaid jobs). */
+  settlement?: WorkerSettlement
   logger: Logger
 }
 
@@ -88,7 +92,12 @@ export class WorkerService {
     const workRoot = await prepareWorkRoot(this.opts.dataDir)
     this.runner = new RenderTaskRunner(
       { workRoot, taskTimeoutMs: this.opts.config.taskTimeoutMs },
-      { helia: this.c.helia, jobs: this.c.jobs, logger: this.log.child('task') }
+      {
+        helia: this.c.helia,
+        jobs: this.c.jobs,
+        settlement: this.c.settlement,
+        logger: this.log.child('task')
+      }
     )
     this.trainRunner = new TrainTaskRunner(
       { workRoot, taskTimeoutMs: this.opts.config.taskTimeoutMs },
@@ -122,6 +131,17 @@ export class WorkerService {
       task.abort(cancel.reason)
       return undefined
     })
+    if (this.c.settlement !== undefined) {
+      // bind this peer id to the wallet and stake, so requesters can award paid tasks
+      try {
+        await this.c.settlement.ensureRegistered(this.c.privateKey)
+        await this.c.settlement.ensureStake(DEFAULT_WORKER_STAKE)
+      } catch (err) {
+        this.log.error('cannot register or stake on chain; paid tasks will not be awarded to this worker', {
+          error: describeError(err)
+        })
+      }
+    }
     this.log.info('worker ready', { capabilities: this.capabilities().join(' ') })
   }
 
@@ -260,6 +280,17 @@ export class WorkerService {
       spec = await this.spec(award.jobId, requester)
     } catch (err) {
       return { accepted: false, reason: `cannot read the job spec: ${describeError(err)}` }
+    }
+    if (this.c.settlement !== undefined && award.chainTaskId !== 0n) {
+      // lock collateral on chain before saying yes: an award we cannot back is declined
+      try {
+        await this.c.settlement.acceptTask(award.chainTaskId, {
+          priceTotal: award.pricePerUnit * BigInt(award.frames.length),
+          jobId: jobOfTask(award.chainTaskId)
+        })
+      } catch (err) {
+        return { accepted: false, reason: `cannot accept the task on chain: ${describeError(err)}` }
+      }
     }
     let handle: TaskHandle
     if (spec.kind === 'train' && spec.train !== undefined)
