@@ -59,7 +59,7 @@ export class RequesterChain {
           dueAt
         )
         this.nextIndex.set(award.taskId + jobId, index + 1)
-        this.tasks.set(`${jobId}/${award.taskId}`, id)
+        this.tasks.set(`${jobId}/${award.taskId}/${worker}`, id)
         return id
       } catch (err) {
         // that index already holds an earlier award of this task (another worker): take the next
@@ -74,14 +74,17 @@ export class RequesterChain {
 
   /** Reacts to the scheduler's events: pay, challenge or cancel tasks; refund at the end. */
   onJobEvent(event: JobManagerEvent): void {
-    const key = event.taskId !== undefined ? `${event.jobId}/${event.taskId}` : undefined
+    // keyed by worker too: events arrive after the step, when the task may already be re-awarded
+    const key =
+      event.taskId !== undefined && event.worker !== undefined
+        ? `${event.jobId}/${event.taskId}/${event.worker}`
+        : undefined
     const taskId = key !== undefined ? this.tasks.get(key) : undefined
     switch (event.type) {
       case 'task-accepted':
         if (taskId !== undefined) this.queueAccept(taskId)
         break
       case 'task-failed':
-      case 'task-reassigned':
         if (taskId !== undefined) {
           this.tasks.delete(key!)
           void this.abandon(taskId)

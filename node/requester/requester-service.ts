@@ -7,6 +7,7 @@ import type { JobChannel } from '../../protocols/job/index.js'
 import type { MarketService } from '../../protocols/market/index.js'
 import { MAX_OFFER_SPEC_BYTES, type OfferBoard } from '../../protocols/offers/index.js'
 import {
+  decodeJobSpec,
   encodeJobSpec,
   explainNoMatch,
   JobManager,
@@ -172,9 +173,11 @@ export class RequesterService {
   /** Escrow on chain for a job (0n when settlement is off). */
   private async chainJobFor(jobId: string): Promise<bigint> {
     if (this.chain === undefined) return 0n
-    const job = await this.repo!.getJob(jobId)
-    if (job === undefined) throw new Error(`job ${jobId} is not stored`)
-    return this.chain.chainJobFor(jobId, job.spec)
+    // the first offer goes out before the job record is flushed: the spec bytes are at hand
+    const bytes = this.specBytes.get(jobId)
+    const spec = bytes !== undefined ? decodeJobSpec(bytes) : (await this.repo!.getJob(jobId))?.spec
+    if (spec === undefined) throw new Error(`job ${jobId} is not stored`)
+    return this.chain.chainJobFor(jobId, spec)
   }
 
   async stop(): Promise<void> {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defaultConfig, type NodeConfig } from '../../node/config/config.js'
 import { validateConfig } from '../../node/config/load.js'
+import { createLogger } from '../../node/logger.js'
 import { RynusNode } from '../../node/rynus-node.js'
-import type { Logger } from '../../protocols/common/logger.js'
+import type { Logger, LogLevel } from '../../protocols/common/logger.js'
 import { silentLogger } from '../../protocols/common/logger.js'
 
 export interface TestNodeOptions {
@@ -19,6 +20,8 @@ export interface TestNodeOptions {
   heartbeatTimeoutMs?: number
   /** Only libp2p + API, for tests that put their own protocol services on the node. */
   bare?: boolean
+  /** Settlement on this chain (see node/devnet/chain-service.ts for making one). */
+  chain?: NodeConfig['chain']
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -32,6 +35,7 @@ export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
   cfg.limits.inboundConnectionsPerSecondPerHost = 1000
   cfg.log.level = 'warn'
   cfg.metrics = opts.metrics ?? false
+  if (opts.chain !== undefined) cfg.chain = opts.chain
   // small networks in tests: decide fast, notice a dead worker fast
   cfg.requester = { bidWindowMs: 800, heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 30_000 }
   return validateConfig(cfg)
@@ -53,7 +57,12 @@ export async function startTestNode(opts: TestNodeOptions = {}): Promise<RynusNo
   const node = await RynusNode.create({
     dataDir: opts.dataDir ?? (await tempDataDir()),
     config: loopbackConfig(opts),
-    logger: opts.logger ?? silentLogger,
+    // RYNUS_TEST_LOG=debug|info shows the nodes' logs while debugging a test
+    logger:
+      opts.logger ??
+      (process.env.RYNUS_TEST_LOG !== undefined
+        ? createLogger({ level: process.env.RYNUS_TEST_LOG as LogLevel, json: false })
+        : silentLogger),
     extraTopics: opts.extraTopics,
     bare: opts.bare
   })
