@@ -7,17 +7,7 @@ import { Registry } from 'prom-client'
 import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
 import { RecordPublisher } from '../protocols/dht-record/publisher.js'
-import { recordKey, signRecord, verifyRecord } from '../protocols/dht-record/record.js'
-import { JobChannel } from '../protocols/job/index.js'
-import { MarketService } from '../protocols/market/index.js'
-import { OfferBoard } from '../protocols/offers/index.js'
-import {
-  decodeProfile,
-  encodeProfile,
-  type NodeProfile,
-  PROFILE_KIND,
-  PROFILE_TTL_MS
-} from '../protocols/profile/index.js'
+import { encodeProfile, type NodeProfile, PROFILE_KIND, PROFILE_TTL_MS } from '../protocols/profile/index.js'
 import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
 import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
@@ -27,14 +17,19 @@ import { type NodeSettlement, openSettlement } from './chain/index.js'
 import type { NodeConfig } from './config/config.js'
 import { PortInUseError } from './config/errors.js'
 import { ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from './data-dir.js'
+import { lookupProfile, putRecord } from './dht-records.js'
 import { BootstrapKeeper } from './libp2p/bootstrap-keeper.js'
 import { createRynusLibp2p } from './libp2p/create.js'
 import type { RynusLibp2p } from './libp2p/types.js'
 import { createLogger } from './logger.js'
+import { type NodeStatus, type PeerSummary, peerSummaries } from './node-status.js'
 import { classifyReachability, type Reachability } from './reachability.js'
-import { RequesterService } from './requester/requester-service.js'
-import { packageRoot, RYNUS_VERSION, type Versions, versions } from './version.js'
-import { WorkerService } from './worker/worker-service.js'
+import type { RequesterService } from './requester/requester-service.js'
+import { type Stoppable, startRoles } from './roles.js'
+import { packageRoot, RYNUS_VERSION, versions } from './version.js'
+import type { WorkerService } from './worker/worker-service.js'
+
+export type { NodeStatus, PeerSummary }
 
 export interface RynusNodeOptions {
   dataDir: string
@@ -49,33 +44,6 @@ export interface RynusNodeOptions {
    * For protocol tests that bring their own services onto the node's libp2p.
    */
   bare?: boolean
-}
-
-export interface NodeStatus {
-  peerId: string
-  addresses: string[]
-  roles: NodeConfig['roles']
-  reachability: Reachability
-  versions: Versions
-  startedAt: string
-  uptimeSeconds: number
-  connections: number
-  dataDir: string
-}
-
-export interface PeerSummary {
-  peerId: string
-  addresses: string[]
-  direction: 'inbound' | 'outbound'
-  relayed: boolean
-  latencyMs?: number
-  protocols: string[]
-}
-
-/** A started piece of the node, stopped in reverse order. */
-interface Stoppable {
-  name: string
-  stop(): Promise<void> | void
 }
 
 /**
@@ -277,30 +245,12 @@ export class RynusNode {
   }
 
   async peers(): Promise<PeerSummary[]> {
-    const out: PeerSummary[] = []
-    for (const conn of this.libp2p.getConnections()) {
-      if (out.some((p) => p.peerId === conn.remotePeer.toString())) continue
-      const peer = await this.libp2p.peerStore.get(conn.remotePeer).catch(() => undefined)
-      out.push({
-        peerId: conn.remotePeer.toString(),
-        addresses: [conn.remoteAddr.toString()],
-        direction: conn.direction,
-        relayed: conn.remoteAddr.toString().includes('/p2p-circuit'),
-        latencyMs: conn.rtt,
-        protocols: peer?.protocols ?? []
-      })
-    }
-    return out
+    return peerSummaries(this.libp2p)
   }
 
   /** Signs `payload` as this peer's record of `kind` and stores it in the DHT. */
   async putRecord(kind: string, payload: Uint8Array, ttlMs: number): Promise<void> {
-    const value = await signRecord(this.privateKey, kind, payload, ttlMs)
-    for await (const _event of this.libp2p.services.dht.put(recordKey(kind, this.peerId), value, {
-      signal: this.shutdown.signal
-    })) {
-      // drain the query
-    }
+    await putRecord(this.libp2p, this.privateKey, { kind, payload, ttlMs }, this.shutdown.signal)
   }
 
   /** Data store, the protocols both roles speak, then the roles themselves. */
@@ -322,71 +272,32 @@ export class RynusNode {
       this.settlement = settlement
       this.started.push({ name: 'settlement', stop: () => settlement.stop() })
     }
-    await this.startMarket()
+    const roles = await startRoles(
+      {
+        config: this.config,
+        dataDir: this.dataDir,
+        libp2p: this.libp2p,
+        helia: data.helia,
+        privateKey: this.privateKey,
+        settlement: this.settlement,
+        metrics: this.metrics,
+        logger: this.log
+      },
+      (part) => this.started.push(part)
+    )
+    this.worker = roles.worker
+    this.requester = roles.requester
+    this.requester?.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
   }
 
-  /** The protocols both roles speak, then the roles themselves; started after helia. */
-  private async startMarket(): Promise<void> {
-    const logger = this.log
-    const components = { libp2p: this.libp2p, privateKey: this.privateKey }
-    const offers = new OfferBoard({}, { libp2p: this.libp2p, logger: logger.child('offers') })
-    offers.start()
-    this.started.push({ name: 'offers', stop: () => offers.stop() })
-    const market = new MarketService({}, { ...components, logger: logger.child('market') })
-    await market.start()
-    this.started.push({ name: 'market', stop: () => market.stop() })
-    const jobs = new JobChannel({}, { ...components, logger: logger.child('job-channel') })
-    await jobs.start()
-    this.started.push({ name: 'job channel', stop: () => jobs.stop() })
-    const parts = { libp2p: this.libp2p, helia: this.helia, offers, market, jobs }
-
-    if (this.config.roles.includes('worker')) {
-      const worker = new WorkerService(
-        { dataDir: this.dataDir, config: this.config.worker, version: RYNUS_VERSION, metrics: this.metrics },
-        {
-          ...parts,
-          privateKey: this.privateKey,
-          settlement: this.settlement?.worker,
-          logger: logger.child('worker')
-        }
-      )
-      await worker.start()
-      this.worker = worker
-      this.started.push({ name: 'worker', stop: () => worker.stop() })
-    }
-    if (this.config.roles.includes('requester')) {
-      const requester = new RequesterService(
-        { dataDir: this.dataDir, config: this.config.requester },
-        { ...parts, settlement: this.settlement?.requester, logger: logger.child('requester') }
-      )
-      await requester.start()
-      this.requester = requester
-      requester.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
-      this.started.push({ name: 'requester', stop: () => requester.stop() })
-    }
-  }
-
-  /**
-   * Reads a peer's profile (roles, version) from the DHT, verified against its key.
-   * Undefined when no valid record is found in time.
-   */
+  /** A peer's profile (roles, version) from the DHT, verified; undefined when none is found in time. */
   async lookupProfile(peerId: PeerId, timeoutMs = 10_000): Promise<NodeProfile | undefined> {
-    const key = recordKey(PROFILE_KIND, peerId)
-    const signal = AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)])
-    try {
-      for await (const event of this.libp2p.services.dht.get(key, { signal })) {
-        if (event.name !== 'VALUE') continue
-        try {
-          const record = await verifyRecord(key, event.value)
-          return decodeProfile(record.payload)
-        } catch (err) {
-          this.log.debug('ignoring invalid profile record', { error: describeError(err) })
-        }
-      }
-    } catch (err) {
-      this.log.debug('profile lookup failed', { peer: peerId.toString(), error: describeError(err) })
-    }
-    return undefined
+    return lookupProfile(
+      this.libp2p,
+      peerId,
+      AbortSignal.any([this.shutdown.signal, AbortSignal.timeout(timeoutMs)]),
+      this.log
+    )
   }
 
   private async startLibp2p(): Promise<void> {
