@@ -1,50 +1,16 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
 import { apiDownload, apiRequest } from './api-client.js'
 import { dataDirFrom, type Flags, UsageError } from './args.js'
 import { EXIT } from './exit-codes.js'
+import { type JobView, need, str } from './job-view.js'
 import type { Output } from './output.js'
+import { getTrain, submitTrain, trainText } from './train-commands.js'
 import { formatTokens, oneOf, parseDuration, parseFrames, parseResolution, parseTokens } from './units.js'
 
-interface JobView {
-  job: {
-    id: string
-    state: { name: string; reason?: string }
-    spec: { render?: { frames: unknown }; maxPricePerUnit: string; budget: string }
-    noMatch?: { reasons: string[] }
-  }
-  tasks: Array<{
-    taskId: string
-    units: number[]
-    state: { name: string; worker?: string }
-    progress?: { unitsDone: number; unitsTotal: number }
-  }>
-  outputs: Record<string, { cid: string; bytes: number }>
-  unitsDone: number
-  unitsTotal: number
-  history: Array<{ at: number; type: string; message: string }>
-  train?: {
-    epochs: Array<{
-      epoch: number
-      loss: number | null
-      acc: number | null
-      valLoss: number | null
-      valAcc: number | null
-    }>
-    verifications: Array<{ accepted: boolean; reason: string }>
-    files: string[]
-  }
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-
-function need(positionals: string[], index: number, what: string): string {
-  const v = positionals[index]
-  if (v === undefined) throw new UsageError(`missing ${what}; see \`rynus-node job --help\``)
-  return v
-}
+export { workersCommand } from './workers-command.js'
 
 async function submitRender(dataDir: string, file: string, flags: Flags, out: Output): Promise<number> {
   const path = resolve(file)
@@ -113,120 +79,6 @@ async function submitRender(dataDir: string, file: string, flags: Flags, out: Ou
   out.result(
     { jobId, input: asset },
     `submitted job ${jobId}\nwatch it with: rynus-node job status ${jobId} --watch`
-  )
-  return EXIT.OK
-}
-
-const num = (flags: Flags, name: string): number | undefined =>
-  flags[name] !== undefined ? Number(flags[name]) : undefined
-
-/** The model of `job submit train`: a template (`--template mlp --hidden 64,32`) or a tfjs model.json (`--model`). */
-async function trainModel(flags: Flags): Promise<Record<string, unknown>> {
-  const file = str(flags.model)
-  if (file !== undefined) {
-    const json = JSON.parse(await readFile(resolve(file), 'utf8')) as Record<string, unknown>
-    return { kind: 'layers', topology: (json.modelTopology as Record<string, unknown> | undefined) ?? json }
-  }
-  const hidden = str(flags.hidden)
-  return {
-    kind: 'template',
-    name: oneOf(str(flags.template) ?? 'mlp', '--template', {
-      mlp: 'mlp',
-      'cnn-small': 'cnn-small',
-      'lstm-small': 'lstm-small'
-    } as const),
-    ...(hidden !== undefined && { hidden: hidden.split(',').map(Number) })
-  }
-}
-
-async function submitTrain(dataDir: string, flags: Flags, out: Output): Promise<number> {
-  const data = str(flags.data)
-  const label = str(flags.label)
-  const maxPrice = str(flags['max-price'])
-  if (data === undefined || label === undefined || maxPrice === undefined) {
-    throw new UsageError('give --data <file.csv>, --label <column> and --max-price <tokens per epoch>')
-  }
-  const path = resolve(data)
-  const info = await stat(path).catch(() => undefined)
-  if (info === undefined || !info.isFile())
-    throw new UsageError(`${data} is not a file; give the path of a CSV`)
-  const split = num(flags, 'validation-split')
-  const submission = {
-    labelColumn: label,
-    model: await trainModel(flags),
-    epochs: num(flags, 'epochs') ?? 10,
-    batchSize: num(flags, 'batch-size'),
-    learningRate: num(flags, 'learning-rate'),
-    optimizer: str(flags.optimizer),
-    ...(split !== undefined && { preprocessing: { validationSplit: split } }),
-    ...(flags['held-out'] !== undefined && { heldOut: { fraction: Number(flags['held-out']) } }),
-    maxPricePerUnit: parseTokens(maxPrice, '--max-price'),
-    budget: flags.budget !== undefined ? parseTokens(String(flags.budget), '--budget') : undefined,
-    deadlineInMs:
-      flags.deadline !== undefined ? parseDuration(String(flags.deadline), '--deadline') : undefined
-  }
-  const asset = await apiRequest<{ cid: string; size: number; name: string }>(
-    dataDir,
-    'POST',
-    `/assets?name=${encodeURIComponent(basename(path))}`,
-    { stream: createReadStream(path), length: info.size }
-  )
-  const input = { ...submission, dataset: { cid: asset.cid, name: asset.name } }
-  if (flags['dry-run'] === true) {
-    const est = await apiRequest<{ canMatch: boolean; reasons: string[]; maxCost: string; epochs: number }>(
-      dataDir,
-      'POST',
-      '/jobs/train/estimate',
-      { json: input }
-    )
-    const lines = [`${est.epochs} epochs, at most ${formatTokens(est.maxCost)} tokens`]
-    lines.push(est.canMatch ? 'workers online can take it' : 'no worker online can take it now:')
-    out.result(est, [...lines, ...est.reasons.map((r) => `  - ${r}`)].join('\n'))
-    return est.canMatch ? EXIT.OK : EXIT.FAILURE
-  }
-  const { jobId } = await apiRequest<{ jobId: string }>(dataDir, 'POST', '/jobs/train', { json: input })
-  out.result(
-    { jobId, dataset: asset },
-    `submitted job ${jobId}\nwatch it with: rynus-node job status ${jobId} --watch`
-  )
-  return EXIT.OK
-}
-
-const fixed = (v: number | null): string => (v === null ? '-' : v.toFixed(4))
-
-/** The last epochs of a training job and its verification, for `job status`. */
-function trainText(train: NonNullable<JobView['train']>): string[] {
-  const lines = train.epochs
-    .slice(-5)
-    .map(
-      (e) =>
-        `  epoch ${e.epoch}: loss ${fixed(e.loss)} acc ${fixed(e.acc)} val_loss ${fixed(e.valLoss)} val_acc ${fixed(e.valAcc)}`
-    )
-  for (const v of train.verifications.slice(-2))
-    lines.push(`  verification: ${v.accepted ? 'accepted' : 'rejected'}, ${v.reason}`)
-  return lines
-}
-
-/** Writes an accepted training job's model/ and metrics.json into `dir`. */
-async function getTrain(dataDir: string, view: JobView, dir: string, out: Output): Promise<number> {
-  const files = view.train?.files ?? []
-  if (files.length === 0) {
-    throw new RynusError(
-      `job ${view.job.id} has no accepted model yet (${view.job.state.name})`,
-      'ERR_NO_OUTPUTS'
-    )
-  }
-  const written: string[] = []
-  for (const name of files) {
-    const res = await apiDownload(dataDir, `/jobs/${encodeURIComponent(view.job.id)}/train/${basename(name)}`)
-    const target = join(dir, ...name.split('/'))
-    await mkdir(dirname(target), { recursive: true })
-    await writeFile(target, Buffer.from(await res.arrayBuffer()))
-    written.push(target)
-  }
-  out.result(
-    { dir, files: written },
-    `wrote the model and metrics to ${dir}\nload it with tf.loadLayersModel('file://${join(dir, 'model', 'model.json')}')`
   )
   return EXIT.OK
 }
@@ -333,42 +185,4 @@ export async function jobCommand(flags: Flags, out: Output, positionals: string[
     default:
       throw new UsageError(`unknown job command "${sub}"; use submit, ls, status, get or cancel`)
   }
-}
-
-/** `rynus-node workers ls [--render] [--min-vram 24]`. */
-export async function workersCommand(flags: Flags, out: Output, positionals: string[]): Promise<number> {
-  const dataDir = dataDirFrom(flags)
-  if ((positionals[0] ?? 'ls') !== 'ls') throw new UsageError('use `rynus-node workers ls`')
-  const { workers } = await apiRequest<{
-    workers: Array<{
-      peerId: string
-      capabilities: string[]
-      gpus: Array<{ model: string; vramBytes: number }>
-      priceFloorPerUnit: string
-      freeSlots: number
-      tier: string
-      latencyMs?: number
-    }>
-  }>(dataDir, 'GET', '/workers?fresh=1')
-  const minVram = flags['min-vram'] !== undefined ? Number(flags['min-vram']) * 1e9 : 0
-  const shown = workers.filter(
-    (w) =>
-      (flags.render !== true || w.capabilities.includes('render')) &&
-      (minVram === 0 || w.gpus.some((g) => g.vramBytes >= minVram))
-  )
-  out.result(
-    { workers: shown },
-    shown.length === 0
-      ? 'no matching workers found in the DHT'
-      : shown
-          .map((w) => {
-            const gpu =
-              w.gpus.length > 0
-                ? w.gpus.map((g) => `${g.model} ${(g.vramBytes / 1e9).toFixed(0)} GB`).join(', ')
-                : 'CPU only'
-            return `${w.peerId}  ${gpu}  floor ${formatTokens(w.priceFloorPerUnit)}/unit  ${w.tier}  slots ${w.freeSlots}${w.latencyMs !== undefined ? `  ${w.latencyMs} ms` : ''}`
-          })
-          .join('\n')
-  )
-  return EXIT.OK
 }
