@@ -51,7 +51,9 @@ async function libp2pReceiver(): Promise<void> {
   const node = await RynusNode.create({
     dataDir: await tempDataDir(),
     config: loopbackConfig(),
-    logger: silentLogger
+    logger: silentLogger,
+    // the stream stack alone: no roles, data store or market running beside it
+    bare: true
   })
   await node.start()
   await node.libp2p.handle(TRANSFER_PROTOCOL, async (stream) => {
@@ -118,7 +120,9 @@ async function main(): Promise<void> {
   const sender = await RynusNode.create({
     dataDir: await tempDataDir(),
     config: loopbackConfig(),
-    logger: silentLogger
+    logger: silentLogger,
+    // the stream stack alone: no roles, data store or market running beside it
+    bare: true
   })
   await sender.start()
 
