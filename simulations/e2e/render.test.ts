@@ -114,6 +114,9 @@ describe('render jobs on a four-node network', { timeout: 600_000 }, () => {
       jobId,
       Array.from({ length: 12 }, (_, i) => i + 1)
     )
+    const history = await requester.requester!.history(jobId)
+    const at = (type: string): number => history.find((h) => h.type === type)!.at
+    console.log(`# no chain: ${at('offered') - at('submitted')} ms from submit to offer`)
     const view = (await requester.requester!.get(jobId))!
     const used = new Set(view.tasks.filter((t) => t.state.name === 'accepted').map((t) => t.state.worker))
     assert.deepEqual(
