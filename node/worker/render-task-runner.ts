@@ -9,12 +9,11 @@ import type { JobSpec } from '../../scheduler/index.js'
 import { exportToFile, importFile } from '../../storage/files/index.js'
 import type { WorkerSettlement } from '../chain/index.js'
 import { RenderExecutor } from '../executor/index.js'
+import { deliverResult, safeSegment } from './task-support.js'
 
 export const HEARTBEAT_INTERVAL_MS = 5_000
 export const PROGRESS_INTERVAL_MS = 1_000
 export const INPUT_FETCH_TIMEOUT_MS = 60_000
-/** How long a finished task keeps trying to hand its result to an unreachable requester. */
-export const RESULT_DELIVERY_MS = 3 * 60_000
 
 export interface TaskHandle {
   jobId: string
@@ -30,11 +29,6 @@ export interface RenderTaskRunnerOptions {
   /** Folder for job folders (see work-dir.ts). */
   workRoot: string
   taskTimeoutMs: number
-}
-
-/** Folder names from ids the network gave us: nothing but safe characters. */
-function safeSegment(value: string): string {
-  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(-48)
 }
 
 /**
@@ -81,31 +75,6 @@ export class RenderTaskRunner {
       frames: award.frames,
       abort: (reason) => controller.abort(new Error(reason)),
       done
-    }
-  }
-
-  /**
-   * Sends the result, retrying while the requester cannot be reached (it may be restarting):
-   * rendered frames are not thrown away because one message failed.
-   */
-  private async deliver(
-    requester: string,
-    result: Parameters<JobChannel['sendResult']>[1],
-    signal: AbortSignal
-  ): Promise<{ accepted: boolean } | undefined> {
-    const end = Date.now() + RESULT_DELIVERY_MS
-    let delay = 500
-    for (;;) {
-      try {
-        return await this.jobs.sendResult(requester, result, { signal })
-      } catch (err) {
-        if (signal.aborted || Date.now() + delay > end) {
-          this.log.warn('could not deliver the result', { jobId: result.jobId, error: describeError(err) })
-          return undefined
-        }
-        await new Promise((r) => setTimeout(r, delay))
-        delay = Math.min(delay * 2, 10_000)
-      }
     }
   }
 
@@ -187,7 +156,13 @@ export class RenderTaskRunner {
           outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
         )
       }
-      const ack = await this.deliver(requester, { ...ids, outputs, error: '', createdAt: Date.now() }, signal)
+      const ack = await deliverResult(
+        this.jobs,
+        requester,
+        { ...ids, outputs, error: '', createdAt: Date.now() },
+        signal,
+        this.log
+      )
       this.log.info('task delivered', { ...ids, frames: outputs.length, accepted: ack?.accepted })
     } catch (err) {
       const reason = taskSignal.aborted ? `aborted: ${describeError(taskSignal.reason)}` : describeError(err)

@@ -2,7 +2,6 @@ import { chmod, cp, mkdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Helia } from 'helia'
-import type { CID } from 'multiformats/cid'
 import { describeError, isRynusError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
 import type { JobChannel, TaskResult } from '../../protocols/job/index.js'
@@ -17,12 +16,8 @@ import {
 import { exportDirectory, exportToFile, importDirectory } from '../../storage/files/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { JOB_FILES, type TrainEpoch, TrainExecutor, type TrainResult } from '../trainer/index.js'
-import {
-  HEARTBEAT_INTERVAL_MS,
-  INPUT_FETCH_TIMEOUT_MS,
-  RESULT_DELIVERY_MS,
-  type TaskHandle
-} from './render-task-runner.js'
+import { HEARTBEAT_INTERVAL_MS, INPUT_FETCH_TIMEOUT_MS, type TaskHandle } from './render-task-runner.js'
+import { deliverResult, readBlock, safeSegment } from './task-support.js'
 
 /**
  * Checkpoint reports and progress go out at most this often (an epoch can take milliseconds):
@@ -289,40 +284,4 @@ export class TrainTaskRunner {
 
 function idsOf(award: Award): Ids {
   return { jobId: award.jobId, taskId: award.taskId }
-}
-
-/** Folder names from ids the network gave us: nothing but safe characters. */
-function safeSegment(value: string): string {
-  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(-48)
-}
-
-/** One block's bytes (from this node, else over bitswap). */
-async function readBlock(helia: Helia, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = []
-  for await (const chunk of helia.blockstore.get(cid, { signal })) chunks.push(chunk)
-  return Buffer.concat(chunks)
-}
-
-/** Sends the final result, retrying while the requester cannot be reached (it may be restarting). */
-async function deliverResult(
-  jobs: JobChannel,
-  requester: string,
-  result: TaskResult,
-  signal: AbortSignal,
-  log: Logger
-): Promise<{ accepted: boolean; reason: string } | undefined> {
-  const end = Date.now() + RESULT_DELIVERY_MS
-  let delay = 500
-  for (;;) {
-    try {
-      return await jobs.sendResult(requester, result, { signal })
-    } catch (err) {
-      if (signal.aborted || Date.now() + delay > end) {
-        log.warn('could not deliver the result', { jobId: result.jobId, error: describeError(err) })
-        return undefined
-      }
-      await new Promise((r) => setTimeout(r, delay))
-      delay = Math.min(delay * 2, 10_000)
-    }
-  }
 }

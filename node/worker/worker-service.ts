@@ -23,6 +23,7 @@ import type { NodeConfig } from '../config/config.js'
 import { capabilitiesOf, GpuMonitor, type HardwareInventory } from '../hardware/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { RenderTaskRunner, type TaskHandle } from './render-task-runner.js'
+import { readBlock } from './task-support.js'
 import { TrainTaskRunner } from './train-task-runner.js'
 import { prepareWorkRoot } from './work-dir.js'
 
@@ -234,9 +235,7 @@ export class WorkerService {
       const signal = AbortSignal.timeout(SPEC_FETCH_TIMEOUT_MS)
       // the requester holds the spec block; a direct connection lets bitswap ask it at once
       await this.c.libp2p.dial(peerIdFromString(requester), { signal }).catch(() => undefined)
-      const chunks: Uint8Array[] = []
-      for await (const chunk of this.c.helia.blockstore.get(CID.parse(jobId), { signal })) chunks.push(chunk)
-      bytes = Buffer.concat(chunks)
+      bytes = await readBlock(this.c.helia, CID.parse(jobId), signal)
     }
     if (jobIdOf(bytes) !== jobId) throw new Error('the spec block does not match its job id')
     const spec = decodeJobSpec(bytes)
