@@ -98,14 +98,19 @@ describe('render jobs paid on a real chain', { timeout: 600_000 }, () => {
     await removeTempDirs()
   })
 
-  async function node(name: string, roles: Array<'worker' | 'requester'>): Promise<RynusNode> {
+  /** A short heartbeat timeout only where a test kills a worker, so a slow machine does not reassign tasks. */
+  async function node(
+    name: string,
+    roles: Array<'worker' | 'requester'>,
+    heartbeatTimeoutMs = 30_000
+  ): Promise<RynusNode> {
     const m = members.get(name)!
     const n = await startTestNode({
       roles,
       bootstrap,
       dataDir: m.dataDir,
       chain: config(name),
-      heartbeatTimeoutMs: 4_000
+      heartbeatTimeoutMs
     })
     nodes.push(n)
     return n
@@ -184,7 +189,7 @@ describe('render jobs paid on a real chain', { timeout: 600_000 }, () => {
     const delivered = await waitFor(
       async () => {
         const view = await requester.requester!.get(jobId)
-        return view !== undefined && view.tasks.every((t) => ['delivered', 'accepted'].includes(t.state.name))
+        return view?.tasks.every((t) => ['delivered', 'accepted'].includes(t.state.name)) === true
       },
       120_000,
       50
@@ -258,7 +263,7 @@ describe('render jobs paid on a real chain', { timeout: 600_000 }, () => {
     assert.ok(await waitFor(() => out.trim().endsWith('}'), 60_000, 100), 'the doomed worker started')
     const doomedPeer = (JSON.parse(out) as { peerId: string }).peerId
 
-    const requester = await node('requester', ['requester'])
+    const requester = await node('requester', ['requester'], 4_000)
     assert.ok(
       await waitFor(async () => (await requester.requester!.workers.entries(true)).length >= 2, 30_000, 500)
     )
