@@ -24,8 +24,8 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
       devnet.markStopping()
       resolveStop()
     }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     devnet.onUnexpectedExit(() => {
       failed = true
       resolveStop()

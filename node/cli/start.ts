@@ -24,6 +24,15 @@ export async function startCommand(flags: Flags, out: Output): Promise<number> {
   const { host, port } = node.api.address()
   const apiBase = `http://${host}:${port}`
   await writeFile(join(dataDir, API_ADDRESS_FILE), `${apiBase}\n`)
+  // listen for the stop signal before saying we are up: a supervisor may send it at once
+  const stopRequested = new Promise<void>((resolve) => {
+    const onSignal = (signal: string): void => {
+      logger.info('stopping', { signal })
+      resolve()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
   const status = node.status()
   out.result(
     { ...status, api: apiBase, ui: node.api.uiUrl() },
@@ -37,14 +46,7 @@ export async function startCommand(flags: Flags, out: Output): Promise<number> {
     ].join('\n')
   )
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
-      logger.info('stopping', { signal })
-      resolve()
-    }
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
-  })
+  await stopRequested
   await rm(join(dataDir, API_ADDRESS_FILE), { force: true })
   await node.stop()
   logger.info('stopped')
