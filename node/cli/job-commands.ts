@@ -1,14 +1,13 @@
-import { createReadStream } from 'node:fs'
 import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
 import { apiDownload, apiRequest } from './api-client.js'
 import { dataDirFrom, type Flags, UsageError } from './args.js'
 import { EXIT } from './exit-codes.js'
-import { type JobView, need, str } from './job-view.js'
+import { type JobView, need, paymentFlags, str, uploadAsset } from './job-view.js'
 import type { Output } from './output.js'
 import { getTrain, submitTrain, trainText } from './train-commands.js'
-import { formatTokens, oneOf, parseDuration, parseFrames, parseResolution, parseTokens } from './units.js'
+import { formatTokens, oneOf, parseFrames, parseResolution } from './units.js'
 
 export { workersCommand } from './workers-command.js'
 
@@ -46,17 +45,9 @@ async function submitRender(dataDir: string, file: string, flags: Flags, out: Ou
             exr: 'OPEN_EXR'
           } as const)
         : undefined,
-    maxPricePerUnit: parseTokens(maxPrice, '--max-price'),
-    budget: flags.budget !== undefined ? parseTokens(String(flags.budget), '--budget') : undefined,
-    deadlineInMs:
-      flags.deadline !== undefined ? parseDuration(String(flags.deadline), '--deadline') : undefined
+    ...paymentFlags(flags, maxPrice)
   }
-  const asset = await apiRequest<{ cid: string; size: number; name: string }>(
-    dataDir,
-    'POST',
-    `/assets?name=${encodeURIComponent(basename(path))}`,
-    { stream: createReadStream(path), length: info.size }
-  )
+  const asset = await uploadAsset(dataDir, path, info.size)
   const input = { input: { cid: asset.cid, name: asset.name, size: asset.size }, ...submission }
   if (flags['dry-run'] === true) {
     const est = await apiRequest<{ canMatch: boolean; reasons: string[]; maxCost: string; frames: number }>(

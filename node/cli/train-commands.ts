@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
 import { apiDownload, apiRequest } from './api-client.js'
 import { type Flags, UsageError } from './args.js'
 import { EXIT } from './exit-codes.js'
-import { type JobView, str } from './job-view.js'
+import { type JobView, paymentFlags, str, uploadAsset } from './job-view.js'
 import type { Output } from './output.js'
-import { formatTokens, oneOf, parseDuration, parseTokens } from './units.js'
+import { formatTokens, oneOf } from './units.js'
 
 const num = (flags: Flags, name: string): number | undefined =>
   flags[name] !== undefined ? Number(flags[name]) : undefined
@@ -52,17 +51,9 @@ export async function submitTrain(dataDir: string, flags: Flags, out: Output): P
     optimizer: str(flags.optimizer),
     ...(split !== undefined && { preprocessing: { validationSplit: split } }),
     ...(flags['held-out'] !== undefined && { heldOut: { fraction: Number(flags['held-out']) } }),
-    maxPricePerUnit: parseTokens(maxPrice, '--max-price'),
-    budget: flags.budget !== undefined ? parseTokens(String(flags.budget), '--budget') : undefined,
-    deadlineInMs:
-      flags.deadline !== undefined ? parseDuration(String(flags.deadline), '--deadline') : undefined
+    ...paymentFlags(flags, maxPrice)
   }
-  const asset = await apiRequest<{ cid: string; size: number; name: string }>(
-    dataDir,
-    'POST',
-    `/assets?name=${encodeURIComponent(basename(path))}`,
-    { stream: createReadStream(path), length: info.size }
-  )
+  const asset = await uploadAsset(dataDir, path, info.size)
   const input = { ...submission, dataset: { cid: asset.cid, name: asset.name } }
   if (flags['dry-run'] === true) {
     const est = await apiRequest<{ canMatch: boolean; reasons: string[]; maxCost: string; epochs: number }>(
