@@ -17,7 +17,7 @@ import {
 import { parseCid } from '../../storage/files/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { type EpochMetrics, MAX_MODEL_PARAMS, type TrainState } from '../trainer/index.js'
-import type { EpochRecord, TrainJobStore } from './train-store.js'
+import type { EpochRecord, TrainJobRecord, TrainJobStore } from './train-store.js'
 
 export const CHECKPOINT_FETCH_TIMEOUT_MS = 120_000
 /** Largest checkpoint copied from a worker: float32 weights plus up to three optimizer slots each, and slack. */
@@ -54,6 +54,13 @@ export interface TrainEvents {
 }
 
 const refuse = (reason: string): Ack => ({ accepted: false, reason })
+
+/**
+ * Workers that delivered a model this node rejected for the job: none of their checkpoints is
+ * resumed from, including one reported while the rejection was being recorded.
+ */
+const distrusted = (record: TrainJobRecord): Set<string> =>
+  new Set(record.verifications.filter((v) => !v.accepted).map((v) => v.worker))
 const RESUMABLE: ReadonlyArray<EpochRecord['status']> = ['stored', 'accepted']
 
 /**
@@ -107,6 +114,7 @@ export class TrainCheckpoints {
         (e) => e.taskId === r.taskId && e.worker === from && e.epoch >= epochs[0]!
       )
       if (stale) return false
+      if (distrusted(record).has(from)) return 'distrusted'
       for (const epoch of epochs) {
         record.epochs.push({
           epoch,
@@ -121,6 +129,7 @@ export class TrainCheckpoints {
       }
       return true
     })
+    if (fresh === 'distrusted') return refuse('this node rejected your model for this job; stop it')
     if (fresh !== true) return refuse('checkpoint reports must cover later epochs than the last one')
     void this.store(r.jobId, r.taskId, from, { cid, bytes }, epochs.at(-1)!)
     return { accepted: true, reason: 'checkpoint recorded' }
@@ -144,7 +153,9 @@ export class TrainCheckpoints {
       const given = record.resumes.find((r) => r.taskId === taskId && r.worker === worker)
       if (given !== undefined) return given.point !== undefined ? resumeReason(given.point) : ''
       const latest = new Map<number, EpochRecord>()
+      const untrusted = distrusted(record)
       for (const e of record.epochs) {
+        if (untrusted.has(e.worker)) continue
         if (RESUMABLE.includes(e.status) && (latest.get(e.epoch)?.reportedAt ?? -1) <= e.reportedAt)
           latest.set(e.epoch, e)
       }

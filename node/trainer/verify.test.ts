@@ -12,6 +12,7 @@ import { resolveModel } from './templates.js'
 import { makeScratch, removeScratch, SPECIES_CSV, speciesParams } from './test-support.js'
 import { buildModel, type DoneEvent, runTraining } from './train-loop.js'
 import { type VerifyInput, verificationData, verifyModel } from './verify.js'
+import { accuracyGapError, TOLERANCE } from './verify-metrics.js'
 
 describe('verifyModel', () => {
   let scratch: string
@@ -131,5 +132,24 @@ describe('verifyModel', () => {
     const short = await verifyModel(input({ modelDir: shortDir }))
     assert.equal(short.accepted, false)
     assert.match(short.reason, /weight files hold 100 bytes but the manifest needs/)
+  })
+})
+
+describe('accuracyGapError', () => {
+  const allowed = (valAcc: number, valRows: number, heldAcc: number, heldRows: number): number =>
+    TOLERANCE.heldOutSigmas * accuracyGapError(valAcc, valRows, heldAcc, heldRows) + TOLERANCE.heldOutSlack
+
+  it('lets an honest model score a little lower on the held-out rows than on its validation rows', () => {
+    // seen in a real run: 95 of 96 validation rows, 112 of 120 held-out rows
+    assert.ok(0.9896 - 0.9333 <= allowed(0.9896, 96, 0.9333, 120))
+  })
+
+  it('does not let a model claim much more than the held-out rows show', () => {
+    assert.ok(0.99 - 0.8 > allowed(0.99, 96, 0.8, 120))
+    assert.ok(0.97 - 0.63 > allowed(0.97, 96, 0.63, 120))
+  })
+
+  it('allows less noise with more rows', () => {
+    assert.ok(accuracyGapError(0.9, 10_000, 0.9, 10_000) < accuracyGapError(0.9, 100, 0.9, 100) / 5)
   })
 })

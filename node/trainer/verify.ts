@@ -6,7 +6,14 @@ import { readModelFiles } from './model-files.js'
 import { checkModelTopology } from './model-safety.js'
 import { encodeRows, prepareTrainingData, type TensorData } from './preprocess.js'
 import type { LossName, Preprocessing } from './spec.js'
-import { accuracyError, priorScores, type Scores, scorePredictions, TOLERANCE } from './verify-metrics.js'
+import {
+  accuracyError,
+  accuracyGapError,
+  priorScores,
+  type Scores,
+  scorePredictions,
+  TOLERANCE
+} from './verify-metrics.js'
 
 /** Parameters initialised in total for the untrained yardstick (fewer copies of big models). */
 const UNTRAINED_PARAMS_BUDGET = 20_000_000
@@ -200,7 +207,10 @@ function judge(input: VerifyInput, held: Scores, untrained: Scores, validation: 
     }
   }
   if (valAcc !== null) {
-    const slack = TOLERANCE.heldOutSigmas * accuracyError(valAcc, n) + TOLERANCE.heldOutSlack
+    // the worker's validation rows when known; otherwise as many as the held-out rows
+    const valRows = input.validation && input.validation.rows > 0 ? input.validation.rows : n
+    const slack =
+      TOLERANCE.heldOutSigmas * accuracyGapError(valAcc, valRows, held.accuracy, n) + TOLERANCE.heldOutSlack
     if (valAcc - held.accuracy > slack) {
       return {
         ...verdict,

@@ -72,6 +72,7 @@ export class WorkerService {
   private trainRunner?: TrainTaskRunner
   private inventory?: HardwareInventory
   private stopOffers?: () => void
+  private paused = false
 
   constructor(opts: WorkerServiceOptions, components: WorkerServiceComponents) {
     this.opts = opts
@@ -153,6 +154,22 @@ export class WorkerService {
     this.provider?.stop()
     this.publisher?.stop()
     await this.monitor?.stop()
+  }
+
+  /** Whether the operator lets this worker take new work (bids and awards); running tasks go on either way. */
+  get accepting(): boolean {
+    return !this.paused
+  }
+
+  /** Stops bidding and declines awards until `resume()`; tasks already running finish. */
+  pause(): void {
+    if (!this.paused) this.log.info('worker paused: no new bids or awards')
+    this.paused = true
+  }
+
+  resume(): void {
+    if (this.paused) this.log.info('worker resumed: bidding on offers again')
+    this.paused = false
   }
 
   /** What the hardware probe saw last (GPUs, CPU, memory, disk, Blender, sandbox). */
@@ -246,7 +263,7 @@ export class WorkerService {
   }
 
   private async weigh(offer: JobOffer, requester: string): Promise<void> {
-    if (offer.kind !== 'render' && offer.kind !== 'train') return
+    if (this.paused || (offer.kind !== 'render' && offer.kind !== 'train')) return
     try {
       const spec = await this.spec(offer.jobId, requester, offer.spec)
       const decision = decideBid(
@@ -273,6 +290,7 @@ export class WorkerService {
   private async onAward(award: Award, requester: string): Promise<MarketReply> {
     const key = taskKey(award.jobId, award.taskId)
     if (this.running.has(key)) return { accepted: true, reason: 'already running' }
+    if (this.paused) return { accepted: false, reason: 'the worker is paused by its operator' }
     if (this.running.size >= this.opts.config.slots) return { accepted: false, reason: 'no free slot' }
     let spec: JobSpec
     try {

@@ -38,8 +38,12 @@ function speciesJob(overrides: Partial<TrainSubmission> = {}): TrainSubmission {
   }
 }
 
-/** A job long enough to interrupt: ~0.3 s per epoch on the wasm backend. */
-const slowJob = (): TrainSubmission => speciesJob({ epochs: 40, batchSize: 4 })
+/**
+ * A job long enough to interrupt: ~0.25 s per epoch on the wasm backend (240 batches), so ~15 s
+ * in all, and workers report checkpoints at most every 5 s (CHECKPOINT_REPORT_MS).
+ */
+const SLOW_EPOCHS = 60
+const slowJob = (): TrainSubmission => speciesJob({ epochs: SLOW_EPOCHS, batchSize: 2, learningRate: 0.01 })
 
 describe('training jobs on a network of real nodes', { timeout: 300_000 }, () => {
   const nodes: RynusNode[] = []
@@ -64,9 +68,10 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
   const service = (): NonNullable<RynusNode['requester']> => requester.requester!
   const checkpoints = (): TrainCheckpoints => service().train.checkpoints
 
-  async function worker(): Promise<RynusNode> {
+  async function worker(opts: { paused?: boolean } = {}): Promise<RynusNode> {
     const node = await startTestNode({ roles: ['worker'], bootstrap })
     nodes.push(node)
+    if (opts.paused === true) node.worker!.pause()
     await waitForWorkers([node.peerId.toString()])
     return node
   }
@@ -124,28 +129,31 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
 
   it('a small tabular job trains through the network to at least 90 % held-out accuracy', async () => {
     const w = await worker()
-    const jobId = await service().submitTrain(speciesJob())
-    assert.equal(await finished(jobId), 'completed', await history(jobId))
-    const train = (await service().trainView(jobId))!
-    const verdict = train.verifications.at(-1)!
-    assert.ok(verdict.accepted, verdict.reason)
-    assert.ok(verdict.heldOutAccuracy >= 0.9, `held-out accuracy ${verdict.heldOutAccuracy}`)
-    assert.equal(train.heldOut.rows, 120, 'the requester kept 20 % of 600 rows')
-    assert.deepEqual(
-      train.epochs.map((e) => e.epoch),
-      Array.from({ length: 20 }, (_, i) => i + 1)
-    )
-    assert.ok(train.epochs.every((e) => e.loss !== null && e.valAcc !== null && e.status === 'accepted'))
-    assert.equal(train.deliveredBy[w.peerId.toString()], 20, 'every epoch is paid to the worker')
-    // the worker never saw the held-out rows
-    const sent = await readFile(join(service().train.store.dir(jobId), 'sent.csv'), 'utf8')
-    const heldOut = (await readFile(join(service().train.store.dir(jobId), 'heldout.csv'), 'utf8')).split(
-      '\n'
-    )
-    assert.equal(sent.trim().split('\n').length, 481)
-    assert.ok(heldOut.slice(1, 20).every((row) => row === '' || !sent.includes(`\n${row}\n`)))
-    await loadsWithStockTfjs(jobId)
-    await retire(w)
+    try {
+      const jobId = await service().submitTrain(speciesJob())
+      assert.equal(await finished(jobId), 'completed', await history(jobId))
+      const train = (await service().trainView(jobId))!
+      const verdict = train.verifications.at(-1)!
+      assert.ok(verdict.accepted, verdict.reason)
+      assert.ok(verdict.heldOutAccuracy >= 0.9, `held-out accuracy ${verdict.heldOutAccuracy}`)
+      assert.equal(train.heldOut.rows, 120, 'the requester kept 20 % of 600 rows')
+      assert.deepEqual(
+        train.epochs.map((e) => e.epoch),
+        Array.from({ length: 20 }, (_, i) => i + 1)
+      )
+      assert.ok(train.epochs.every((e) => e.loss !== null && e.valAcc !== null && e.status === 'accepted'))
+      assert.equal(train.deliveredBy[w.peerId.toString()], 20, 'every epoch is paid to the worker')
+      // the worker never saw the held-out rows
+      const sent = await readFile(join(service().train.store.dir(jobId), 'sent.csv'), 'utf8')
+      const heldOut = (await readFile(join(service().train.store.dir(jobId), 'heldout.csv'), 'utf8')).split(
+        '\n'
+      )
+      assert.equal(sent.trim().split('\n').length, 481)
+      assert.ok(heldOut.slice(1, 20).every((row) => row === '' || !sent.includes(`\n${row}\n`)))
+      await loadsWithStockTfjs(jobId)
+    } finally {
+      await retire(w)
+    }
   })
 
   /**
@@ -198,65 +206,75 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
   it('a worker killed after epoch k: another worker resumes from its checkpoint and the job completes', async () => {
     const doomed = await startWorkerProcess(bootstrap[0]!, children)
     await waitForWorkers([doomed.peerId])
-    const jobId = await service().submitTrain(slowJob())
-    await awardedTo(jobId, doomed.peerId)
-    const steady = await worker()
-    let k = 0
-    checkpoints().events.on('checkpoint', (event) => {
-      if (k === 0 && event.jobId === jobId && event.worker === doomed.peerId && event.epoch >= 2) {
-        k = event.epoch
-        doomed.child.kill('SIGKILL')
-      }
-    })
-    assert.ok(
-      await waitFor(() => k > 0, 60_000, 50),
-      `no checkpoint after epoch 1 was stored: ${await history(jobId)}`
-    )
-    assert.equal(await finished(jobId), 'completed', await history(jobId))
-    const train = (await service().trainView(jobId))!
-    const resumed = train.resumes.find((r) => r.worker === steady.peerId.toString())
-    assert.ok(resumed !== undefined, JSON.stringify(train.resumes))
-    assert.ok(
-      resumed.fromEpoch > k,
-      `the second worker resumed at epoch ${resumed.fromEpoch}, after epoch ${k}`
-    )
-    const byWorker = (peer: string): number[] =>
-      train.epochs.filter((e) => e.worker === peer).map((e) => e.epoch)
-    const first = byWorker(doomed.peerId)
-    assert.ok(first.length >= k && first[0] === 1, `the killed worker delivered epochs 1-${k}: ${first}`)
-    assert.equal(
-      Math.min(...byWorker(steady.peerId.toString())),
-      resumed.fromEpoch,
-      'the steady worker redid nothing'
-    )
-    assert.ok(train.deliveredBy[doomed.peerId]! >= k, 'the killed worker is paid for what it delivered')
-    assert.ok(train.verifications.at(-1)!.accepted, train.verifications.at(-1)!.reason)
-    const view = (await service().get(jobId))!
-    assert.ok(view.job.failedWorkers.includes(doomed.peerId))
-    await retire(steady)
+    // online and known before the job, but paused so the doomed worker takes it
+    const steady = await worker({ paused: true })
+    try {
+      const jobId = await service().submitTrain(slowJob())
+      let k = 0
+      checkpoints().events.on('checkpoint', (event) => {
+        if (k === 0 && event.jobId === jobId && event.worker === doomed.peerId && event.epoch >= 2) {
+          k = event.epoch
+          doomed.child.kill('SIGKILL')
+          steady.worker!.resume()
+        }
+      })
+      await awardedTo(jobId, doomed.peerId)
+      assert.ok(
+        await waitFor(() => k > 0, 60_000, 50),
+        `no checkpoint after epoch 1 was stored: ${await history(jobId)}`
+      )
+      assert.equal(await finished(jobId), 'completed', await history(jobId))
+      const train = (await service().trainView(jobId))!
+      const resumed = train.resumes.find((r) => r.worker === steady.peerId.toString())
+      assert.ok(resumed !== undefined, JSON.stringify(train.resumes))
+      assert.ok(
+        resumed.fromEpoch > k,
+        `the second worker resumed at epoch ${resumed.fromEpoch}, after epoch ${k}`
+      )
+      const byWorker = (peer: string): number[] =>
+        train.epochs.filter((e) => e.worker === peer).map((e) => e.epoch)
+      const first = byWorker(doomed.peerId)
+      assert.ok(first.length >= k && first[0] === 1, `the killed worker delivered epochs 1-${k}: ${first}`)
+      assert.equal(
+        Math.min(...byWorker(steady.peerId.toString())),
+        resumed.fromEpoch,
+        'the steady worker redid nothing'
+      )
+      assert.ok(train.deliveredBy[doomed.peerId]! >= k, 'the killed worker is paid for what it delivered')
+      assert.ok(train.verifications.at(-1)!.accepted, train.verifications.at(-1)!.reason)
+      const view = (await service().get(jobId))!
+      assert.ok(view.job.failedWorkers.includes(doomed.peerId))
+    } finally {
+      await retire(steady)
+    }
   })
 
   it('an untrained model is rejected by verification and the job completes on an honest worker', async () => {
     const liar = await worker()
-    const jobId = await service().submitTrain(slowJob())
-    await awardedTo(jobId, liar.peerId.toString())
-    // online before the lie is judged, so the reassigned task finds it; it did not bid on the first offer
-    const honest = await worker()
-    await sendUntrainedResult(liar, jobId, 40)
-    assert.equal(await finished(jobId), 'completed', await history(jobId))
-    const train = (await service().trainView(jobId))!
-    const [lie, truth] = [train.verifications[0]!, train.verifications.at(-1)!]
-    assert.equal(lie.worker, liar.peerId.toString())
-    assert.equal(lie.accepted, false)
-    assert.match(lie.reason, /no better than an untrained model|reported validation/)
-    assert.equal(truth.worker, honest.peerId.toString())
-    assert.ok(truth.accepted && truth.heldOutAccuracy >= 0.9, truth.reason)
-    const resumed = train.resumes.find((r) => r.worker === honest.peerId.toString())
-    assert.equal(resumed?.fromEpoch, 1, "the liar's checkpoints are not resumed from")
-    assert.ok(
-      train.epochs.every((e) => e.worker === honest.peerId.toString()),
-      'the liar is paid for nothing'
-    )
+    // online before the lie is judged, so the reassigned task finds it; paused for the first offer
+    const honest = await worker({ paused: true })
+    try {
+      const jobId = await service().submitTrain(slowJob())
+      await awardedTo(jobId, liar.peerId.toString())
+      honest.worker!.resume()
+      await sendUntrainedResult(liar, jobId, SLOW_EPOCHS)
+      assert.equal(await finished(jobId), 'completed', await history(jobId))
+      const train = (await service().trainView(jobId))!
+      const [lie, truth] = [train.verifications[0]!, train.verifications.at(-1)!]
+      assert.equal(lie.worker, liar.peerId.toString())
+      assert.equal(lie.accepted, false)
+      assert.match(lie.reason, /no better than an untrained model|reported validation/)
+      assert.equal(truth.worker, honest.peerId.toString())
+      assert.ok(truth.accepted && truth.heldOutAccuracy >= 0.9, truth.reason)
+      const resumed = train.resumes.find((r) => r.worker === honest.peerId.toString())
+      assert.equal(resumed?.fromEpoch, 1, "the liar's checkpoints are not resumed from")
+      assert.ok(
+        train.epochs.every((e) => e.worker === honest.peerId.toString()),
+        'the liar is paid for nothing'
+      )
+    } finally {
+      await Promise.all([retire(liar), retire(honest)])
+    }
   })
 
   /** The liar's node signs a result naming a freshly initialised model that claims good metrics. */
