@@ -8,7 +8,9 @@ import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
 import { RecordPublisher } from '../protocols/dht-record/publisher.js'
 import { encodeProfile, type NodeProfile, PROFILE_KIND, PROFILE_TTL_MS } from '../protocols/profile/index.js'
+import { AssetStore } from '../storage/assets/index.js'
 import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
+import { registerAssetRoutes } from './api/asset-routes.js'
 import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
@@ -71,6 +73,8 @@ export class RynusNode {
   worker?: WorkerService
   /** The requester role, when this node has it (after start). */
   requester?: RequesterService
+  /** The asset store (files and folders added by the person running the node), after start. */
+  assets?: AssetStore
 
   private constructor(
     opts: RynusNodeOptions,
@@ -138,8 +142,9 @@ export class RynusNode {
       get worker() {
         return started.worker
       },
-      helia: () => started.helia
+      assets: () => started.assets
     })
+    registerAssetRoutes(api, { assets: () => started.assets })
     registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
     return node
   }
@@ -262,6 +267,14 @@ export class RynusNode {
     })
     this.heliaNode = data
     this.started.push({ name: 'helia', stop: () => data.stop() })
+    const assets = new AssetStore(
+      { dataDir: this.dataDir, quotaBytes: this.config.storage.quotaBytes },
+      { helia: data.helia, logger: this.log.child('assets') }
+    )
+    await assets.start()
+    assets.events.on('progress', (p) => this.api.broadcast({ type: 'asset', ...p }))
+    this.assets = assets
+    this.started.push({ name: 'assets', stop: () => assets.stop() })
     const settlement = await openSettlement({
       dataDir: this.dataDir,
       config: this.config.chain,
