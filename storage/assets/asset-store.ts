@@ -18,6 +18,7 @@ import { AssetIndex } from './asset-index.js'
 import { type CompressMode, transcode } from './codec.js'
 import { ASSET_STAGING_DIR, ASSETS_DB_DIR } from './constants.js'
 import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
+import { readLocalFile } from './local-read.js'
 import { type AssetProgress, ProgressMeter } from './progress.js'
 import type { AssetKind, AssetRecord, ImportMarker } from './records.js'
 import { extractTar, packTar, type TarEntry } from './tar.js'
@@ -98,6 +99,8 @@ export class AssetStore {
       })
     }
     this.#usedBytes = (await index.list()).reduce((sum, r) => sum + r.storedBytes, 0)
+    // folder uploads unpacked before a crash: nothing refers to them
+    await rm(join(this.#opts.dataDir, ASSET_STAGING_DIR), { recursive: true, force: true })
   }
 
   async stop(): Promise<void> {
@@ -314,6 +317,7 @@ export class AssetStore {
     const fs = unixfs(this.#helia)
     const root = parseCid(record.cid)
     const readOpts = { signal: opts.signal, offline: true }
+    const helia = this.#helia
     async function* metered(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       for await (const chunk of source) {
         meter.read(chunk.byteLength)
@@ -347,7 +351,7 @@ export class AssetStore {
     }
     async function* body(): AsyncGenerator<Uint8Array> {
       if (record.kind === 'folder') yield* packTar(entries(root, ''))
-      else yield* metered(transcode(fs.cat(root, readOpts), record.codec, 'decompress'))
+      else yield* metered(transcode(readLocalFile(helia, root, opts.signal), record.codec, 'decompress'))
       meter.done(record.cid)
     }
     return { record, body: body() }

@@ -4,6 +4,12 @@ export const ASSETS_DB_DIR = 'assets'
 /** Folder (inside the node's data dir) where folder uploads are unpacked before import. */
 export const ASSET_STAGING_DIR = 'uploads'
 
+/**
+ * Leaf blocks read ahead while streaming an asset out: a few MiB in memory, whatever the
+ * file size, while reads still overlap with sending.
+ */
+export const BLOCK_READ_CONCURRENCY = 8
+
 /** Progress callbacks fire at most this often (plus a final one). */
 export const PROGRESS_INTERVAL_MS = 250
 
