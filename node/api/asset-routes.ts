@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
@@ -62,14 +64,29 @@ function pinParam(raw: string | null): boolean {
   throw new BadRequestError(`pin must be 1 or 0, got "${raw.slice(0, 20)}"`, { pin: '1 or 0' })
 }
 
-/** The request body, refused past MAX_UPLOAD_BYTES; streamed, never buffered. */
-async function* bounded(source: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
+/**
+ * The request body, refused past MAX_UPLOAD_BYTES; streamed, never buffered. Stopping early
+ * leaves the connection open, so the error can still be answered (see `drained`).
+ */
+async function* bounded(source: IncomingMessage): AsyncGenerator<Uint8Array> {
   let received = 0
-  for await (const chunk of source) {
+  for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     received += chunk.byteLength
     if (received > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
     yield chunk
   }
+}
+
+/**
+ * Reads and drops what is left of an upload (refused, or bytes after a tar's end): HTTP/1.1 clients (fetch, browsers) only
+ * read the answer once they have sent the whole body, and a reset connection hides the error.
+ */
+async function drained(req: IncomingMessage, body: AsyncGenerator<Uint8Array>): Promise<void> {
+  // ends the body's reader first: while it listens for 'readable', resume() does nothing
+  await body.return(undefined).catch(() => {})
+  if (req.complete || req.destroyed) return
+  req.resume()
+  await once(req, 'end').catch(() => {})
 }
 
 function disposition(name: string): string {
@@ -83,30 +100,35 @@ function disposition(name: string): string {
  */
 export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void {
   api.route('POST', '/assets', async (req) => {
-    const q = req.url.searchParams
-    const name = uploadName(q.get('name'))
-    const compress = compressParam(q.get('compress'))
-    const pin = pinParam(q.get('pin'))
-    const kind = q.get('kind') ?? 'file'
-    if (kind !== 'file' && kind !== 'folder') {
-      throw new BadRequestError(`kind must be file or folder (a tar stream), got "${kind.slice(0, 20)}"`, {
-        kind: 'file or folder'
-      })
-    }
     const declared = Number(req.raw.headers['content-length'] ?? Number.NaN)
     if (declared > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
-    const store = storeOf(deps)
     const body = bounded(req.raw)
-    const record =
-      kind === 'folder'
-        ? await store.addArchive(name, body, { compress, pin })
-        : await store.addStream(name, body, {
-            compress,
-            pin,
-            ...(Number.isSafeInteger(declared) && { size: declared })
-          })
-    const { cid, size, storedBytes, codec, pinned, addedAt } = record
-    return { cid, name: record.name, size, storedBytes, codec, pinned, kind: record.kind, addedAt }
+    try {
+      const q = req.url.searchParams
+      const name = uploadName(q.get('name'))
+      const compress = compressParam(q.get('compress'))
+      const pin = pinParam(q.get('pin'))
+      const kind = q.get('kind') ?? 'file'
+      if (kind !== 'file' && kind !== 'folder') {
+        throw new BadRequestError(`kind must be file or folder (a tar stream), got "${kind.slice(0, 20)}"`, {
+          kind: 'file or folder'
+        })
+      }
+      const store = storeOf(deps)
+      const record =
+        kind === 'folder'
+          ? await store.addArchive(name, body, { compress, pin })
+          : await store.addStream(name, body, {
+              compress,
+              pin,
+              ...(Number.isSafeInteger(declared) && { size: declared })
+            })
+      const { cid, size, storedBytes, codec, pinned, addedAt } = record
+      return { cid, name: record.name, size, storedBytes, codec, pinned, kind: record.kind, addedAt }
+    } finally {
+      // a refused upload, or bytes after a tar's end marker
+      await drained(req.raw, body)
+    }
   })
 
   api.route('GET', '/assets', async () => ({ assets: await storeOf(deps).list() }))

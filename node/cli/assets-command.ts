@@ -94,8 +94,11 @@ async function add(dataDir: string, file: string, flags: Flags, out: Output): Pr
   const compress = parseCompressMode(typeof flags.compress === 'string' ? flags.compress : 'auto')
   const kind = await checkReadable(path)
   const name = basename(path)
+  // a folder travels as a tar stream: each entry is a 512-byte header and its content padded to 512
   const total =
-    kind === 'file' ? (await stat(path)).size : (await listFolder(path)).reduce((s, e) => s + e.size, 0)
+    kind === 'file'
+      ? (await stat(path)).size
+      : (await listFolder(path)).reduce((s, e) => s + 512 + Math.ceil(e.size / 512) * 512, 1024)
   const line = new TransferLine(`adding ${name}`, total)
   let sourceError: unknown
   const source = kind === 'file' ? readFileChunks(path, () => {}) : folderTar(path)

@@ -178,7 +178,8 @@ describe('assets through the HTTP API and the CLI', () => {
       ],
       [
         '/assets?name=..%2Fetc%2Fpasswd',
-        { method: 'POST', body: 'x' },
+        // a body far larger than the socket buffers: the answer still arrives, not a reset
+        { method: 'POST', body: randomBytes(8 * 1024 * 1024) },
         400,
         'ERR_BAD_REQUEST',
         /without \/ or \\/
@@ -372,6 +373,26 @@ describe('the storage quota through the API', () => {
         body.error.message,
         /1\.0 MiB of 2\.0 MiB used, 1\.0 MiB free.*assets rm.*assets gc.*storage\.quotaBytes/
       )
+      const tar = await collect(
+        packTar([
+          {
+            path: 'big.bin',
+            type: 'file',
+            size: 1536 * 1024,
+            content: (async function* () {
+              yield randomBytes(1536 * 1024)
+            })()
+          }
+        ])
+      )
+      const overFolder = await fetch(`${base}/assets?name=dir&kind=folder`, {
+        method: 'POST',
+        headers,
+        body: tar
+      })
+      assert.equal(overFolder.status, 507, 'a folder too big for the quota is refused while it unpacks')
+      assert.equal(((await overFolder.json()) as ApiError).error.code, 'ERR_QUOTA_EXCEEDED')
+      assert.deepEqual(await readdir(join(node.dataDir, 'uploads')), [], 'its unpacked files are gone')
       const list = (await (await fetch(`${base}/assets`, { headers })).json()) as {
         assets: Array<{ name: string }>
       }

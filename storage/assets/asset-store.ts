@@ -173,10 +173,17 @@ export class AssetStore {
     const root = join(staging, name)
     try {
       await mkdir(root, { recursive: true })
+      // uncompressed, the folder is stored as large as it arrives: refuse it before the disk fills
+      const { usedBytes, quotaBytes, freeBytes } = this.usage()
+      let unpacked = 0
       for await (const entry of extractTar(tar)) {
         const target = join(root, ...entry.path.split('/'))
         if (entry.type === 'directory') await mkdir(target, { recursive: true })
         else {
+          unpacked += entry.size
+          if (opts.compress === 'none' && freeBytes !== undefined && unpacked > freeBytes) {
+            throw new QuotaExceededError(name, undefined, usedBytes, quotaBytes)
+          }
           await mkdir(join(target, '..'), { recursive: true })
           if (entry.content !== undefined) await writeFileAtomically(target, entry.content, () => {})
         }
