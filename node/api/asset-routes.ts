@@ -149,7 +149,15 @@ export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void 
       'x-rynus-asset-kind': record.kind,
       'cache-control': 'no-store'
     })
-    await pipeline(Readable.from(body), res)
+    try {
+      await pipeline(Readable.from(body), res)
+    } catch (err) {
+      // the client went away mid-download: nothing to answer, nothing to log
+      if (controller.signal.aborted && (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        return undefined
+      }
+      throw err
+    }
     return undefined
   })
 

@@ -10,7 +10,7 @@ import { silentLogger } from '../../protocols/common/logger.js'
 import { createNodeHelia } from '../blocks/helia.js'
 import { type LocalHelia, startLocalHelia } from '../blocks/testing.js'
 import { importBytes } from '../files/index.js'
-import { type AssetProgress, AssetStore, extractTar, packTar } from './index.js'
+import { type AssetProgress, AssetStore, extractTar, packTar, parseCompressMode } from './index.js'
 
 /** Compressible text of about `bytes` bytes (a CSV-like table). */
 function text(bytes: number): Buffer {
@@ -216,6 +216,21 @@ describe('AssetStore on real helia and level', () => {
     await assert.rejects(store.content(keep.cid), { code: 'ERR_ASSET_NOT_FOUND' })
     assert.ok((await store.gc()).freedBytes >= 2 * 1024 * 1024)
     await assert.rejects(store.pin('not-a-cid'), { code: 'ERR_INVALID_CID' })
+  })
+
+  it('refuses names that could be paths, and unknown compression modes', async () => {
+    for (const name of ['a/b.blend', '..', 'c:\\x.blend', 'line\nbreak', '']) {
+      await assert.rejects(store.addStream(name, (async function* () {})()), { code: 'ERR_ASSET_NAME' }, name)
+    }
+    assert.equal(
+      (await store.addStream('scene (1) ü.blend', (async function* () {})(), { compress: 'none' })).name,
+      'scene (1) ü.blend'
+    )
+    assert.throws(() => parseCompressMode('zip'), {
+      code: 'ERR_COMPRESS_MODE',
+      message: /auto, none, gzip or brotli/
+    })
+    assert.equal(parseCompressMode(' Brotli '), 'brotli')
   })
 
   it('refuses a compressed asset as a job input and passes a raw one', async () => {

@@ -51,11 +51,21 @@ export interface AssetView extends Omit<AssetRecord, 'cid' | 'compressedFiles'> 
   completion?: number
 }
 
-const NAME = /^[^/\\\0]{1,255}$/
+/** A file name: no path separators, at most 255 characters (control characters are checked apart). */
+const NAME = /^[^/\\]{1,255}$/
+
+function hasControlCharacter(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c < 0x20 || c === 0x7f) return true
+  }
+  return false
+}
 
 /** Throws AssetNameError for names that could be a path. */
 export function checkAssetName(name: string): string {
-  if (!NAME.test(name) || name === '.' || name === '..' || name.trim() === '') throw new AssetNameError(name)
+  if (!NAME.test(name) || hasControlCharacter(name) || name === '.' || name === '..' || name.trim() === '')
+    throw new AssetNameError(name)
   return name
 }
 
