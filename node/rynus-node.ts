@@ -144,7 +144,7 @@ export class RynusNode {
       },
       assets: () => started.assets
     })
-    registerAssetRoutes(api, { assets: () => started.assets })
+    registerAssetRoutes(api, { assets: () => started.assets, busy: () => started.jobsUnderWay() })
     registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
     return node
   }
@@ -301,6 +301,18 @@ export class RynusNode {
     this.worker = roles.worker
     this.requester = roles.requester
     this.requester?.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
+  }
+
+  /** Jobs this node requested and tasks it runs that are not finished, in words; undefined when none. */
+  async jobsUnderWay(): Promise<string | undefined> {
+    const finished = ['completed', 'failed', 'cancelled']
+    const jobs = ((await this.requester?.list()) ?? []).filter((j) => !finished.includes(j.state)).length
+    const tasks = this.worker?.tasks().length ?? 0
+    const parts = [
+      ...(jobs > 0 ? [`${jobs} job${jobs === 1 ? ' is' : 's are'} under way`] : []),
+      ...(tasks > 0 ? [`${tasks} task${tasks === 1 ? ' is' : 's are'} running on this worker`] : [])
+    ]
+    return parts.length > 0 ? parts.join(' and ') : undefined
   }
 
   /** A peer's profile (roles, version) from the DHT, verified; undefined when none is found in time. */

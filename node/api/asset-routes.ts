@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { RynusError } from '../../protocols/common/errors.js'
 import {
   AssetNameError,
   type AssetRecord,
@@ -18,6 +19,21 @@ import type { ApiServer } from './server.js'
 export interface AssetRouteDeps {
   /** The node's asset store; undefined on a node without a data store. */
   assets: () => AssetStore | undefined
+  /**
+   * What gc would break now (jobs or tasks under way, whose specs, inputs and results are
+   * unpinned blocks), or undefined when it is safe.
+   */
+  busy?: () => Promise<string | undefined>
+}
+
+export class GcBusyError extends RynusError {
+  constructor(what: string) {
+    super(
+      `not collecting garbage now: ${what}, and gc would delete their unpinned data (specs, inputs, results); ` +
+        'run `rynus-node assets gc` again when they have finished',
+      'ERR_GC_BUSY'
+    )
+  }
 }
 
 function storeOf(deps: AssetRouteDeps): AssetStore {
@@ -133,7 +149,12 @@ export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void 
 
   api.route('GET', '/assets', async () => ({ assets: await storeOf(deps).list() }))
 
-  api.route('POST', '/assets/gc', async () => storeOf(deps).gc())
+  api.route('POST', '/assets/gc', async () => {
+    const store = storeOf(deps)
+    const busy = await deps.busy?.()
+    if (busy !== undefined) throw new GcBusyError(busy)
+    return store.gc()
+  })
 
   api.route('GET', '/assets/:cid', async (req) => assetView(await storeOf(deps).require(req.params.cid)))
 

@@ -256,6 +256,32 @@ describe('assets through the HTTP API and the CLI', () => {
     assert.ok(gc.freedBytes >= data.byteLength, `freed ${gc.freedBytes}`)
   })
 
+  it('refuses gc while a job is under way (its data is unpinned), and runs it once the job is over', async () => {
+    const scene = (await (
+      await api('/assets?name=job.blend', { method: 'POST', body: randomBytes(5000) })
+    ).json()) as {
+      cid: string
+    }
+    const submitted = await api('/jobs/render', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input: { cid: scene.cid, name: 'job.blend', size: 5000 },
+        frames: { start: 1, end: 1 },
+        maxPricePerUnit: '1000'
+      })
+    })
+    assert.equal(submitted.status, 200, await submitted.clone().text())
+    const { jobId } = (await submitted.json()) as { jobId: string }
+    const refused = await api('/assets/gc', { method: 'POST' })
+    assert.equal(refused.status, 409)
+    const body = (await refused.json()) as ApiError
+    assert.equal(body.error.code, 'ERR_GC_BUSY')
+    assert.match(body.error.message, /1 job is under way.*when they have finished/)
+    assert.equal((await api(`/jobs/${jobId}/cancel`, { method: 'POST' })).status, 200)
+    assert.equal((await api('/assets/gc', { method: 'POST' })).status, 200)
+  })
+
   describe('the CLI', () => {
     function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve) => {
