@@ -36,7 +36,7 @@ get    writes the asset's original content (decompressed) to -o <path> (default:
 pin    keeps an asset through gc; unpin lets gc free it.
 rm     drops an asset from the list and unpins it; run \`assets gc\` to free the space.
 gc     frees every block no pin holds (unpinned assets go too) and prints the bytes freed;
-       it waits for no one: while jobs or tasks are under way it refuses, try again later.
+       it refuses while jobs or tasks are under way: run it again when they have finished.
 
 A progress line with rate and ETA is shown on stderr when it is a terminal.`
 

@@ -218,6 +218,38 @@ describe('AssetStore on real helia and level', () => {
     await assert.rejects(store.pin('not-a-cid'), { code: 'ERR_INVALID_CID' })
   })
 
+  it('lists an import under way as importing, with its completion, and records it once complete', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((r) => {
+      release = r
+    })
+    const half = randomBytes(1024 * 1024)
+    const adding = store.addStream(
+      'slow.bin',
+      (async function* () {
+        yield half
+        await held
+        yield half
+      })(),
+      { compress: 'none', size: 2 * half.byteLength }
+    )
+    let importing: Awaited<ReturnType<AssetStore['list']>>[number] | undefined
+    try {
+      for (let i = 0; i < 100 && importing?.completion !== 0.5; i++) {
+        importing = (await store.list()).find((a) => a.status === 'importing' && a.name === 'slow.bin')
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      assert.equal(importing?.cid, null)
+      assert.equal(importing?.completion, 0.5)
+    } finally {
+      release()
+    }
+    const rec = await adding
+    const listed = (await store.list()).find((a) => a.cid === rec.cid)
+    assert.equal(listed?.status, 'complete')
+    assert.ok(!(await store.list()).some((a) => a.status === 'importing'))
+  })
+
   it('refuses names that could be paths, and unknown compression modes', async () => {
     for (const name of ['a/b.blend', '..', 'c:\\x.blend', 'line\nbreak', '']) {
       await assert.rejects(store.addStream(name, (async function* () {})()), { code: 'ERR_ASSET_NAME' }, name)
