@@ -1,12 +1,12 @@
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
 import {
   type AssetView,
-  extractTar,
   packTar,
   parseCompressMode,
-  type TarEntry
+  type TarEntry,
+  unpackTar
 } from '../../storage/assets/index.js'
 import { partialPath, writeFileAtomically } from '../../storage/files/atomic-write.js'
 import { parseCid } from '../../storage/files/cid.js'
@@ -178,11 +178,7 @@ async function get(dataDir: string, cid: string, flags: Flags, out: Output): Pro
       const tmp = partialPath(dest)
       try {
         await mkdir(tmp)
-        for await (const e of extractTar(received())) {
-          const target = join(tmp, ...e.path.split('/'))
-          if (e.type === 'directory') await mkdir(target, { recursive: true })
-          else if (e.content !== undefined) await writeFileAtomically(target, e.content, () => {})
-        }
+        await unpackTar(received(), tmp, () => {})
         await rmdir(dest).catch(() => {})
         await rename(tmp, dest)
       } finally {

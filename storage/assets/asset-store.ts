@@ -1,27 +1,24 @@
 import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { createReadStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { unixfs } from '@helia/unixfs'
 import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
 import type { Logger } from '../../protocols/common/logger.js'
 import { writeFileAtomically } from '../files/atomic-write.js'
 import { parseCid } from '../files/cid.js'
 import { FileUnreadableError } from '../files/errors.js'
-import { exportDirectory } from '../files/export.js'
 import { listFolder } from '../files/import.js'
 import { readFileChunks, statForImport } from '../files/local-file.js'
+import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
 import { AssetIndex } from './asset-index.js'
-import { type CompressMode, transcode } from './codec.js'
+import type { CompressMode } from './codec.js'
 import { ASSET_STAGING_DIR, ASSETS_DB_DIR } from './constants.js'
 import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
-import { readLocalFile } from './local-read.js'
 import { type AssetProgress, ProgressMeter } from './progress.js'
 import type { AssetKind, AssetRecord, ImportMarker } from './records.js'
-import { extractTar, packTar, type TarEntry } from './tar.js'
+import { unpackTar } from './tar.js'
 
 export interface AssetStoreOptions {
   dataDir: string
@@ -185,19 +182,11 @@ export class AssetStore {
       await mkdir(root, { recursive: true })
       // uncompressed, the folder is stored as large as it arrives: refuse it before the disk fills
       const { usedBytes, quotaBytes, freeBytes } = this.usage()
-      let unpacked = 0
-      for await (const entry of extractTar(tar)) {
-        const target = join(root, ...entry.path.split('/'))
-        if (entry.type === 'directory') await mkdir(target, { recursive: true })
-        else {
-          unpacked += entry.size
-          if (opts.compress === 'none' && freeBytes !== undefined && unpacked > freeBytes) {
-            throw new QuotaExceededError(name, undefined, usedBytes, quotaBytes)
-          }
-          await mkdir(join(target, '..'), { recursive: true })
-          if (entry.content !== undefined) await writeFileAtomically(target, entry.content, () => {})
+      await unpackTar(tar, root, (unpacked) => {
+        if (opts.compress === 'none' && freeBytes !== undefined && unpacked > freeBytes) {
+          throw new QuotaExceededError(name, undefined, usedBytes, quotaBytes)
         }
-      }
+      })
       const record = await this.add(root, { ...opts, name })
       return record
     } finally {
@@ -331,47 +320,7 @@ export class AssetStore {
     const meter = new ProgressMeter('export', record.name, record.size, (p) =>
       this.events.emit('progress', p)
     )
-    const fs = unixfs(this.#helia)
-    const root = parseCid(record.cid)
-    const readOpts = { signal: opts.signal, offline: true }
-    const helia = this.#helia
-    async function* metered(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-      for await (const chunk of source) {
-        meter.read(chunk.byteLength)
-        yield chunk
-      }
-    }
-    async function* entries(dir: CID, prefix: string): AsyncGenerator<TarEntry> {
-      for await (const entry of fs.ls(dir, readOpts)) {
-        const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`
-        const stat = await fs.stat(entry.cid, readOpts)
-        if (stat.type === 'directory') {
-          yield { path, type: 'directory', size: 0, mtime: record.mtime }
-          yield* entries(entry.cid, path)
-          continue
-        }
-        const original = record.compressedFiles?.[path]
-        yield {
-          path,
-          type: 'file',
-          size: original ?? Number(stat.size),
-          mtime: record.mtime,
-          content: metered(
-            transcode(
-              fs.cat(entry.cid, readOpts),
-              original !== undefined ? record.codec : 'none',
-              'decompress'
-            )
-          )
-        }
-      }
-    }
-    async function* body(): AsyncGenerator<Uint8Array> {
-      if (record.kind === 'folder') yield* packTar(entries(root, ''))
-      else yield* metered(transcode(readLocalFile(helia, root, opts.signal), record.codec, 'decompress'))
-      meter.done(record.cid)
-    }
-    return { record, body: body() }
+    return { record, body: assetBody(this.#helia, record, meter, opts.signal) }
   }
 
   /** Writes the asset's original content to `dest`: a file, or a folder tree (which must not exist or be empty). */
@@ -382,11 +331,7 @@ export class AssetStore {
       await writeFileAtomically(dest, body, () => {})
       return record
     }
-    await exportDirectory(this.#helia, record.cid, dest, { offline: true })
-    for (const path of Object.keys(record.compressedFiles ?? {})) {
-      const file = join(dest, ...path.split('/'))
-      await writeFileAtomically(file, transcode(createReadStream(file), record.codec, 'decompress'), () => {})
-    }
+    await exportFolder(this.#helia, record, dest)
     return record
   }
 
@@ -426,19 +371,7 @@ export class AssetStore {
     while (this.#gc !== undefined) await this.#gc.catch(() => {})
     const run = (async () => {
       await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
-      const sizes = new Map<string, number>()
-      for await (const { cid, bytes } of this.#helia.blockstore.getAll()) {
-        if (await this.#helia.pins.isPinned(cid)) continue
-        let n = 0
-        for await (const part of bytes) n += part.byteLength
-        sizes.set(cid.toString(), n)
-      }
-      let freedBytes = 0
-      await this.#helia.gc({
-        onProgress: (evt) => {
-          if (evt.type === 'helia:gc:deleted') freedBytes += sizes.get(String(evt.detail)) ?? 0
-        }
-      })
+      const freedBytes = await collectGarbage(this.#helia)
       const removedAssets: string[] = []
       for (const r of await this.#idx.list()) {
         if (r.pinned || (await this.#helia.blockstore.has(parseCid(r.cid)))) continue

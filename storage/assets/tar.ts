@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { writeFileAtomically } from '../files/atomic-write.js'
 import { ArchiveError } from './errors.js'
 
 /**
@@ -227,5 +230,28 @@ export async function* extractTar(source: AsyncIterable<Uint8Array>): AsyncGener
     // whatever the consumer left unread
     for await (const _ of reader.stream(state.left)) state.left = 0
     await reader.read(padding(size).byteLength)
+  }
+}
+
+/**
+ * Unpacks a tar stream under `root` (paths checked by extractTar). `onFile` sees the running
+ * total of file bytes before each file is written and may throw to stop.
+ */
+export async function unpackTar(
+  tar: AsyncIterable<Uint8Array>,
+  root: string,
+  onFile: (totalBytes: number) => void
+): Promise<void> {
+  let total = 0
+  for await (const entry of extractTar(tar)) {
+    const target = join(root, ...entry.path.split('/'))
+    if (entry.type === 'directory') {
+      await mkdir(target, { recursive: true })
+      continue
+    }
+    total += entry.size
+    onFile(total)
+    await mkdir(dirname(target), { recursive: true })
+    if (entry.content !== undefined) await writeFileAtomically(target, entry.content, () => {})
   }
 }
