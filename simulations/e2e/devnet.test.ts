@@ -9,6 +9,7 @@ import { DEVNET_NODES } from '../../node/devnet/plan.js'
 import {
   checkPages,
   checkRenderFlow,
+  checkTrainFlow,
   checkWalletAfterPayment,
   checkWorkerSettings
 } from '../../webui/e2e/pages.js'
@@ -18,6 +19,7 @@ const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 /** Git-ignored; a person can look at what the UI showed. */
 const SCENE = fileURLToPath(new URL('../../../simulations/assets/sample-scene.blend', import.meta.url))
 const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/webui', import.meta.url))
+const SPECIES = fileURLToPath(new URL('../../../simulations/assets/train/species.csv', import.meta.url))
 
 interface DevnetSummary {
   connectedSeconds: number
@@ -93,12 +95,19 @@ describe('rynus-node devnet', () => {
         bootstrap: [`/ip4/127.0.0.1/tcp/${port}/p2p/${requester.peerId}`]
       })
       assert.ok(await waitFor(() => visitor.libp2p.getConnections().length > 0), 'the visitor joined')
-      await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
-      await visitor.stop()
+      try {
+        await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
+      } finally {
+        await visitor.stop()
+      }
 
       // a person renders the sample scene from the web UI: upload, estimate, submit, watch, download
       const render = await checkRenderFlow(s.ui, SCENE, SCREENSHOTS)
       console.log(`# web UI render: job ${render.jobId} completed ${render.secondsToComplete} s after Submit`)
+
+      // a person trains a model from the web UI: upload a CSV, estimate, submit, watch the charts, download
+      const trained = await checkTrainFlow(s.ui, SPECIES, SCREENSHOTS)
+      console.log(`# web UI training: job ${trained} completed and its model downloaded`)
 
       // the requester's wallet shows the job's escrow and the workers paid, with transactions
       await checkWalletAfterPayment(s.ui, SCREENSHOTS)

@@ -12,6 +12,7 @@ import { parseUiAddress, TIMEOUT_MS, waitFor } from './support.js'
 
 export { checkWalletAfterPayment, checkWorkerSettings } from './operator-pages.js'
 export { checkRenderFlow, type RenderFlowResult } from './render-flow.js'
+export { checkTrainFlow } from './train-flow.js'
 
 export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -23,6 +24,7 @@ const PAGES = [
   'Workers',
   'Peers',
   'GPU for Render',
+  'GPU for AI',
   'Node',
   'Worker settings',
   'Wallet',
@@ -127,6 +129,11 @@ async function checkPage(page: Page, name: PageName, expected: Expected, shot: S
       await page.getByTestId('versions').filter({ hasText: expected.status.versions.rynus }).waitFor()
       const shown = await page.getByTestId('addresses').locator('li').count()
       assert.equal(shown, expected.status.addresses.length, 'the Node page lists every listening address')
+      break
+    }
+    case 'GPU for AI': {
+      if (expected.jobs !== undefined)
+        await page.getByTestId('jobs-table').or(page.getByText('No training jobs yet')).waitFor()
       break
     }
     case 'Worker settings': {

@@ -9,6 +9,8 @@ import type {
   PeerInfo,
   RenderEstimate,
   RenderSubmission,
+  TrainEstimate,
+  TrainSubmission,
   WalletHistory,
   WalletView,
   WorkerInfo,
@@ -145,6 +147,25 @@ export class ApiClient {
   async submitRender(submission: RenderSubmission): Promise<string> {
     const body = await this.request<{ jobId: string }>('POST', '/jobs/render', submission)
     return body.jobId
+  }
+
+  /** Whether workers online can train the job, its most cost, and if not, why. Field errors as on submit. */
+  estimateTrain(submission: TrainSubmission, signal?: AbortSignal): Promise<TrainEstimate> {
+    return this.request<TrainEstimate>('POST', '/jobs/train/estimate', submission, signal)
+  }
+
+  async submitTrain(submission: TrainSubmission): Promise<string> {
+    const body = await this.request<{ jobId: string }>('POST', '/jobs/train', submission)
+    return body.jobId
+  }
+
+  /** A file of an accepted model (`model.json`, `weights.bin`, `metrics.json`) as a blob. */
+  async trainFile(jobId: string, file: string): Promise<Blob> {
+    const response = await this.send(
+      'GET',
+      `/jobs/${encodeURIComponent(jobId)}/train/${encodeURIComponent(file)}`
+    )
+    return response.blob()
   }
 
   /** One accepted frame as a blob, with the file name the node gives it. */

@@ -169,6 +169,8 @@ export interface JobDetail {
   unitsDone: number
   unitsTotal: number
   history: JobHistoryEntry[]
+  /** Present for training jobs. */
+  train?: TrainJobView
 }
 
 // Workers (`/workers`, `/worker`).
@@ -287,4 +289,63 @@ export interface WalletHistory {
   entries: WalletEntry[]
   escrows: JobEscrow[]
   fromBlock: number
+}
+
+// Training jobs (`/jobs/train`, `GET /jobs/:id` → `train`).
+
+export type TrainTemplate = 'mlp' | 'cnn-small' | 'lstm-small'
+
+/** What the GPU for AI form sends: the dataset is an uploaded CSV asset. */
+export interface TrainSubmission {
+  dataset: { cid: string; name?: string }
+  labelColumn: string
+  model?:
+    | { kind: 'template'; name: TrainTemplate; hidden?: number[] }
+    | { kind: 'layers'; topology: Record<string, unknown> }
+  epochs: number
+  batchSize?: number
+  optimizer?: string
+  learningRate?: number
+  heldOut?: { fraction?: number }
+  maxPricePerUnit: string
+  budget?: string
+}
+
+export interface TrainEstimate {
+  canMatch: boolean
+  reasons: string[]
+  candidates: number
+  epochs: number
+  /** Most the job can cost: max price per epoch × epochs, base units. */
+  maxCost: string
+  budget: string
+  rows?: number
+}
+
+export interface TrainEpochView {
+  epoch: number
+  loss: number | null
+  acc: number | null
+  valLoss: number | null
+  valAcc: number | null
+  cid?: string
+  worker?: string
+  status?: string
+}
+
+export interface TrainJobView {
+  heldOut: { fraction: number; seed: number; rows: number }
+  epochs: TrainEpochView[]
+  deliveredBy: Record<string, number>
+  resumes: Array<{ taskId: string; worker: string; fromEpoch: number; at: number }>
+  verifications: Array<{
+    taskId: string
+    worker: string
+    accepted: boolean
+    reason: string
+    heldOutAccuracy: number | null
+    at: number
+  }>
+  files: string[]
+  model?: { classes: string[]; backend?: unknown }
 }
