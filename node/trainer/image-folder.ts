@@ -2,17 +2,14 @@ import type { Dirent } from 'node:fs'
 import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { FieldErrors } from '../../scheduler/spec/field-checks.js'
-import {
-  MAX_IMAGE_BYTES,
-  MAX_IMAGE_CLASSES,
-  MAX_IMAGE_DATASET_VALUES,
-  MAX_IMAGE_SIDE,
-  MAX_IMAGES
-} from './constants.js'
+import { MAX_IMAGE_BYTES, MAX_IMAGE_CLASSES, MAX_IMAGE_DATASET_VALUES, MAX_IMAGES } from './constants.js'
 import { shuffledIndices, subset, type TabularDataset } from './dataset.js'
 import { ImageDatasetError } from './errors.js'
 import { decodeImage } from './image-decode.js'
 import { type ImageShape, resizeImage } from './image-resize.js'
+
+export { imageShapeErrors } from './image-resize.js'
+
 import { readRegularFile } from './model-files.js'
 
 /** Field errors reported at most; the rest of a bad folder is not read. */
@@ -31,24 +28,6 @@ export interface ImageFolder {
 const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 const visible = (d: Dirent): boolean => !d.name.startsWith('.')
 const fileKey = (path: string): string => `dataset[${JSON.stringify(path)}]`
-
-/** Field errors of an image shape [height, width, channels]; empty when usable. */
-export function imageShapeErrors(path: string, value: unknown): Record<string, string> {
-  const ok =
-    Array.isArray(value) &&
-    value.length === 3 &&
-    value.every((v) => Number.isInteger(v)) &&
-    value[0] >= 1 &&
-    value[0] <= MAX_IMAGE_SIDE &&
-    value[1] >= 1 &&
-    value[1] <= MAX_IMAGE_SIDE &&
-    (value[2] === 1 || value[2] === 3)
-  return ok
-    ? {}
-    : {
-        [path]: `give [height, width, channels] with sides from 1 to ${MAX_IMAGE_SIDE} and 1 (gray) or 3 (RGB) channels, e.g. [28, 28, 1]`
-      }
-}
 
 async function list(dir: string): Promise<Dirent[]> {
   return (await readdir(dir, { withFileTypes: true })).filter(visible).sort(byName)

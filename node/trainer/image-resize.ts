@@ -1,7 +1,26 @@
+import { MAX_IMAGE_SIDE } from './constants.js'
 import type { RgbaImage } from './image-decode.js'
 
 /** What every image of a dataset becomes: [height, width, channels], channels 1 (gray) or 3 (RGB). */
 export type ImageShape = [height: number, width: number, channels: number]
+
+/** Field errors of an image shape [height, width, channels]; empty when usable. */
+export function imageShapeErrors(path: string, value: unknown): Record<string, string> {
+  const ok =
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value.every((v) => Number.isInteger(v)) &&
+    value[0] >= 1 &&
+    value[0] <= MAX_IMAGE_SIDE &&
+    value[1] >= 1 &&
+    value[1] <= MAX_IMAGE_SIDE &&
+    (value[2] === 1 || value[2] === 3)
+  return ok
+    ? {}
+    : {
+        [path]: `give [height, width, channels] with sides from 1 to ${MAX_IMAGE_SIDE} and 1 (gray) or 3 (RGB) channels, e.g. [28, 28, 1]`
+      }
+}
 
 /**
  * One channel plane of an RGBA image as floats 0..255: gray (ITU-R 601 luma) or R, G, B.

@@ -1,7 +1,6 @@
 /**
  * Writes a deterministic image-folder dataset: `<out>/circle|square|triangle/NNN.png`, 28 × 28
- * grayscale PNGs of one outlined-or-filled shape at a random position and size on a noisy
- * background. Tests generate it into a temp dir; the images are not committed.
+ * grayscale PNGs of one filled shape at a random position and size, with pixel noise. Tests generate it into a temp dir; the images are not committed.
  *
  *   node dist/simulations/assets/train/generate-shapes.js <out dir> [per class]
  */
@@ -34,13 +33,10 @@ export function drawShape(shape: Shape, random: () => number): Buffer {
   const r = 6 + random() * 6
   const cx = r + random() * (size - 2 * r)
   const cy = r + random() * (size - 2 * r)
-  const filled = random() < 0.5
   const png = new PNG({ width: size, height: size, colorType: 0, inputColorType: 0, bitDepth: 8 })
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const on = filled
-        ? inside(shape, x + 0.5, y + 0.5, cx, cy, r)
-        : inside(shape, x + 0.5, y + 0.5, cx, cy, r) && !inside(shape, x + 0.5, y + 0.5, cx, cy, r - 2.5)
+      const on = inside(shape, x + 0.5, y + 0.5, cx, cy, r)
       const value = (on ? 200 : 30) + (random() - 0.5) * 60
       const i = (y * size + x) * 4
       const v = Math.max(0, Math.min(255, Math.round(value)))
