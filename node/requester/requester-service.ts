@@ -208,7 +208,8 @@ export class RequesterService {
 
   /** Whether a training job could match the workers online now, and if not, why. */
   async explainTrain(submission: TrainSubmission): Promise<NoMatchExplanation & { spec: JobSpec }> {
-    const { spec } = await this.train.prepare(submission)
+    const { spec, prepared } = await this.train.prepare(submission)
+    await prepared.images?.dispose()
     return { ...explainNoMatch(spec, await this.workers.list(), Date.now()), spec }
   }
 
