@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { crc32 } from 'node:zlib'
+import { crc32, deflateSync } from 'node:zlib'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { decodeImage, ImageDecodeError, imageHeader } from './image-decode.js'
@@ -64,6 +64,27 @@ describe('image decoding', () => {
     const before = process.memoryUsage().arrayBuffers
     assert.match(decodeError(bomb), /50000 × 50000 pixels; the most is \d+/)
     assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 1024 * 1024, 'nothing big was allocated')
+  })
+
+  it('refuses an interlaced PNG whose data inflates far past its size (a zlib bomb), and reads an honest one', () => {
+    const interlaced = (width: number, height: number, data: Buffer): Buffer => {
+      const ihdr = Buffer.alloc(13)
+      ihdr.writeUInt32BE(width, 0)
+      ihdr.writeUInt32BE(height, 4)
+      ihdr.set([8, 6, 0, 0, 1], 8)
+      return Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', ihdr),
+        chunk('IDAT', deflateSync(data)),
+        chunk('IEND', Buffer.alloc(0))
+      ])
+    }
+    const bomb = interlaced(10, 10, Buffer.alloc(64 * 1024 * 1024))
+    assert.ok(bomb.length < 128 * 1024, `${bomb.length} bytes on disk`)
+    assert.match(decodeError(bomb), /decompresses to more than 10 × 10 pixels can hold/)
+    // 1 × 1 interlaced: only the first Adam7 pass holds a pixel (filter byte, then RGBA)
+    const honest = decodeImage(interlaced(1, 1, Buffer.from([0, 10, 20, 30, 255])))
+    assert.deepEqual([...honest.data], [10, 20, 30, 255])
   })
 
   it('refuses a JPEG whose frame header claims too many pixels', () => {

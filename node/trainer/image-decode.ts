@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from './constants.js'
@@ -60,6 +61,40 @@ function jpegSize(bytes: Uint8Array): { width: number; height: number } {
   throw new ImageDecodeError('a damaged JPEG: no frame header with its size before the image data')
 }
 
+/** Channels per PNG colour type (grey, -, RGB, palette, grey+alpha, -, RGBA). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }
+
+/**
+ * pngjs inflates an interlaced PNG's data without an output limit, so a few kilobytes of IDAT
+ * could expand to gigabytes. This inflates it first with a limit of what the header's size can
+ * hold (twice over, for the interlace passes' filter bytes). Non-interlaced PNGs are limited by
+ * pngjs itself.
+ */
+function checkInterlacedPng(bytes: Uint8Array, width: number, height: number): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (buf[28] !== 1) return
+  const channels = PNG_CHANNELS[buf[25]!] ?? 4
+  const limit = 2 * (Math.ceil((width * channels * buf[24]!) / 8) + 1) * height + 1024
+  const idat: Buffer[] = []
+  for (let at = 8; at + 8 <= buf.length; ) {
+    const length = buf.readUInt32BE(at)
+    const type = buf.toString('latin1', at + 4, at + 8)
+    if (type === 'IDAT') idat.push(buf.subarray(at + 8, Math.min(at + 8 + length, buf.length)))
+    if (type === 'IEND') break
+    at += 12 + length
+  }
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: limit })
+  } catch (err) {
+    const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+    throw new ImageDecodeError(
+      tooBig
+        ? `a damaged PNG: its data decompresses to more than ${width} × ${height} pixels can hold`
+        : `a damaged PNG: ${(err as Error).message}`
+    )
+  }
+}
+
 /**
  * The size a PNG or JPEG header claims, checked against MAX_IMAGE_PIXELS before any pixel
  * memory is allocated (a small file can claim 50000 × 50000 pixels). Throws ImageDecodeError.
@@ -89,6 +124,7 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
     throw new ImageDecodeError(`the file has ${bytes.byteLength} bytes; the most is ${MAX_IMAGE_BYTES}`)
   }
   const header = imageHeader(bytes)
+  if (header.format === 'png') checkInterlacedPng(bytes, header.width, header.height)
   let image: { width: number; height: number; data: Uint8Array }
   try {
     if (header.format === 'png') {
