@@ -30,7 +30,7 @@ function inside(shape: Shape, x: number, y: number, cx: number, cy: number, r: n
 /** One 28 × 28 grayscale PNG of `shape`, drawn with `random`. */
 export function drawShape(shape: Shape, random: () => number): Buffer {
   const size = SHAPE_SIZE
-  const r = 6 + random() * 6
+  const r = 8 + random() * 5
   const cx = r + random() * (size - 2 * r)
   const cy = r + random() * (size - 2 * r)
   const png = new PNG({ width: size, height: size, colorType: 0, inputColorType: 0, bitDepth: 8 })
