@@ -103,6 +103,8 @@ export class RequesterService {
 
   async start(): Promise<void> {
     await mkdir(join(this.opts.dataDir, 'results'), { recursive: true })
+    // image datasets left half-prepared by a crash
+    await this.train.store.clearStaging()
     this.repo = await JobRepository.open(join(this.opts.dataDir, 'jobs'))
     const { offers, market, jobs, libp2p } = this.c
     const verify: ResultVerifier = async ({ job, task, worker, outputs }) =>

@@ -94,6 +94,11 @@ export class TrainJobStore {
     return join(this.root, 'staging')
   }
 
+  /** Removes what a submission left staged when the node stopped mid-way (call before any submission). */
+  async clearStaging(): Promise<void> {
+    await rm(this.stagingDir(), { recursive: true, force: true })
+  }
+
   async create(
     jobId: string,
     files: { sentCsv: string; heldOutCsv: string } | { imagesDir: string },

@@ -120,6 +120,9 @@ describe('an image-folder training job on a network of real nodes', { timeout: 3
         assert.ok(!sent.includes(`${cls}/${file}`), `${cls}/${file} was held out`)
     }
 
+    const staged = await readdir(service.train.store.stagingDir()).catch(() => [])
+    assert.deepEqual(staged, [], 'nothing is left staged once the job is submitted')
+
     const out = join(await tempDataDir(), 'model-out')
     const got = await runCli(['job', 'get', jobId, '-o', out, '--data-dir', requester.dataDir])
     assert.equal(got.code, 0, got.stderr)
