@@ -8,7 +8,6 @@ import type { RequesterService } from '../requester/requester-service.js'
 import type { RenderSubmission } from '../requester/submission.js'
 import type { TrainSubmission } from '../requester/train-submission.js'
 import { TRAIN_RESULT_FILES } from '../requester/train-verify.js'
-import type { WorkerService } from '../worker/worker-service.js'
 import { MAX_FOLDER_ENTRIES, MAX_UPLOAD_BYTES } from './constants.js'
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
 import type { ApiServer } from './server.js'
@@ -16,7 +15,6 @@ import type { ApiServer } from './server.js'
 export interface JobRouteDeps {
   dataDir: string
   requester?: RequesterService
-  worker?: WorkerService
   helia: () => import('helia').Helia
 }
 
@@ -219,20 +217,6 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
         latencyMs: e.latencyMs,
         expiresAt: e.expiresAt
       }))
-    }
-  })
-
-  api.route('GET', '/worker', () => {
-    if (deps.worker === undefined) return { enabled: false }
-    return {
-      enabled: true,
-      capabilities: deps.worker.capabilities(),
-      hardware: deps.worker.hardware(),
-      capacity: {
-        ...deps.worker.ownCapacity(),
-        priceFloorPerUnit: deps.worker.ownCapacity().priceFloorPerUnit.toString()
-      },
-      tasks: deps.worker.tasks()
     }
   })
 }

@@ -29,6 +29,13 @@ export {
   WorkerNotRegisteredError
 } from './errors.js'
 export { EventFollower, type MarketListener } from './event-follower.js'
+export {
+  type JobEscrow,
+  summarise as summariseWalletEvents,
+  type WalletEntry,
+  type WalletHistory,
+  walletHistory
+} from './history.js'
 export type { EventMeta, MarketEvent, MarketEventName, MarketEventOf } from './market-events.js'
 export { NodeSettlement, type OpenSettlementOptions, openSettlement } from './node-settlement.js'
 export { type PassphraseSources, resolvePassphrase } from './passphrase.js'

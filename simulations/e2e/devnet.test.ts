@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEVNET_NODES } from '../../node/devnet/plan.js'
-import { checkPages, checkRenderFlow } from '../../webui/e2e/pages.js'
+import {
+  checkPages,
+  checkRenderFlow,
+  checkWalletAfterPayment,
+  checkWorkerSettings
+} from '../../webui/e2e/pages.js'
 import { removeTempDirs, startTestNode, waitFor } from './harness.js'
 
 const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
@@ -94,6 +99,13 @@ describe('rynus-node devnet', () => {
       // a person renders the sample scene from the web UI: upload, estimate, submit, watch, download
       const render = await checkRenderFlow(s.ui, SCENE, SCREENSHOTS)
       console.log(`# web UI render: job ${render.jobId} completed ${render.secondsToComplete} s after Submit`)
+
+      // the requester's wallet shows the job's escrow and the workers paid, with transactions
+      await checkWalletAfterPayment(s.ui, SCREENSHOTS)
+      // an operator pauses and resumes worker-1 and changes its price on that node's own UI
+      const worker = s.nodes.find((n) => n.name === 'worker-1')!
+      const workerToken = (await readFile(join(baseDir, 'worker-1', 'api-token'), 'utf8')).trim()
+      await checkWorkerSettings(`${worker.api}/#token=${workerToken}`, SCREENSHOTS)
     })
     assert.equal(first.code, 0, `Ctrl-C stops the devnet cleanly (exit 0); stderr: ${first.stderr}`)
     console.log(`# devnet: all nodes connected ${first.summary.connectedSeconds} s after start`)

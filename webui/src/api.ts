@@ -9,8 +9,11 @@ import type {
   PeerInfo,
   RenderEstimate,
   RenderSubmission,
+  WalletHistory,
+  WalletView,
   WorkerInfo,
-  WorkerRole
+  WorkerRole,
+  WorkerSettings
 } from './lib/types.js'
 
 export type * from './lib/types.js'
@@ -95,6 +98,30 @@ export class ApiClient {
   /** This node's own worker role. */
   workerRole(signal?: AbortSignal): Promise<WorkerRole> {
     return this.get<WorkerRole>('/worker', signal)
+  }
+
+  /** Applies and keeps a change of this node's worker settings; field errors as ApiError.fields. */
+  async saveWorkerSettings(patch: Partial<WorkerSettings>): Promise<WorkerSettings> {
+    const body = await this.request<{ settings: WorkerSettings }>('PUT', '/worker/settings', patch)
+    return body.settings
+  }
+
+  wallet(signal?: AbortSignal): Promise<WalletView> {
+    return this.get<WalletView>('/wallet', signal)
+  }
+
+  walletHistory(signal?: AbortSignal): Promise<WalletHistory> {
+    return this.get<WalletHistory>('/wallet/history', signal)
+  }
+
+  /** Withdraws what the market owes this node (all of it without an amount) into its wallet. */
+  async withdraw(amount?: string): Promise<void> {
+    await this.request<unknown>('POST', '/wallet/withdraw', amount === undefined ? {} : { amount })
+  }
+
+  /** Stakes tokens from the node's wallet into the worker registry. */
+  async deposit(amount: string): Promise<void> {
+    await this.request<unknown>('POST', '/wallet/deposit', { amount })
   }
 
   async jobs(signal?: AbortSignal): Promise<JobSummary[]> {

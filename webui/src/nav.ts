@@ -92,6 +92,24 @@ export const NAV_ITEMS: NavItem[] = [
     component: defineAsyncComponent(() => import('./pages/NodePage.vue'))
   },
   {
+    path: '/worker',
+    label: 'Worker settings',
+    description:
+      'Lend this machine: take jobs or pause, set your price and hours, and watch its hardware and earnings.',
+    icon: 'bolt',
+    section: 'node',
+    component: defineAsyncComponent(() => import('./pages/WorkerSettingsPage.vue'))
+  },
+  {
+    path: '/wallet',
+    label: 'Wallet',
+    description:
+      "The node's tokens: balances, escrow per job, payments with their transactions, and funding.",
+    icon: 'coins',
+    section: 'node',
+    component: defineAsyncComponent(() => import('./pages/WalletPage.vue'))
+  },
+  {
     path: '/help',
     label: 'Help',
     description: 'What Rynus is, the roles a node can take, and how to fix common problems.',

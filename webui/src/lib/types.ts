@@ -215,4 +215,76 @@ export type WorkerRole =
         tier: string
       }
       tasks: Array<{ jobId: string; taskId: string; requester: string; frames: number[] }>
+      settings: WorkerSettings
+      history: HardwareSample[]
+      hardware?: {
+        gpus: Array<{ index: number; vendor: string; name: string; vramTotalBytes?: number }>
+        cpu: { model: string; cores: number }
+      }
     }
+
+/** What an operator can change on a running worker (`PUT /worker/settings`). */
+export interface WorkerSettings {
+  paused: boolean
+  /** Token base units per render unit (a 1-megapixel frame at 128 samples). */
+  priceFloorPerUnit: string
+  allowedHours: string[]
+  markupPercent: number
+}
+
+/** One hardware probe of the worker, for the charts. */
+export interface HardwareSample {
+  at: number
+  gpus: Array<{
+    index: number
+    vendor: string
+    utilizationPercent: number | null
+    temperatureC: number | null
+    vramUsedBytes: number | null
+    vramTotalBytes: number | null
+  }>
+  cpuLoadPercent: number
+  memoryUsedBytes: number
+}
+
+/** GET /wallet. Amounts are decimal strings of base units. */
+export interface WalletView {
+  enabled: boolean
+  address: string | null
+  chainId?: number
+  contracts?: { token: string; registry: string; market: string }
+  balances?: {
+    address: string
+    wallet: { eth: string; tokens: string }
+    market: { withdrawable: string; locked: string }
+    stake: string
+  }
+  reason?: string
+}
+
+export interface WalletEntry {
+  kind: 'escrowed' | 'paid' | 'earned' | 'refunded' | 'withdrawn' | 'slashed'
+  amount: string
+  jobId?: string
+  taskId?: string
+  counterparty?: string
+  txHash: string
+  blockNumber: number
+}
+
+export interface JobEscrow {
+  jobId: string
+  budget: string
+  paid: string
+  refunded: string
+  held: string
+  tasks: number
+  txHash: string
+}
+
+/** GET /wallet/history. */
+export interface WalletHistory {
+  entries: WalletEntry[]
+  escrows: JobEscrow[]
+  fromBlock: number
+}
