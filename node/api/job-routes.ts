@@ -2,13 +2,13 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { importFile } from '../../storage/files/index.js'
+import { importDirectory, importFile, unpackTar } from '../../storage/files/index.js'
 import { frameFileName } from '../requester/outputs.js'
 import type { RequesterService } from '../requester/requester-service.js'
 import type { RenderSubmission } from '../requester/submission.js'
 import type { TrainSubmission } from '../requester/train-submission.js'
 import { TRAIN_RESULT_FILES } from '../requester/train-verify.js'
-import { MAX_UPLOAD_BYTES } from './constants.js'
+import { MAX_FOLDER_ENTRIES, MAX_UPLOAD_BYTES } from './constants.js'
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
 import type { ApiServer } from './server.js'
 
@@ -47,7 +47,7 @@ function trainSubmission(body: unknown): TrainSubmission {
     'path' in dataset
   ) {
     throw new BadRequestError(
-      'upload the CSV with POST /api/v1/assets and give its { cid, name } as dataset',
+      'upload the CSV (or the image folder, as a tar with ?folder=true) with POST /api/v1/assets and give its { cid, name } as dataset',
       {
         dataset: 'required: { cid, name }'
       }
@@ -61,8 +61,13 @@ function trainSubmission(body: unknown): TrainSubmission {
  * frames) and the workers this node can see.
  */
 export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
+  /**
+   * An asset streamed into helia: a file as it is, or with `?folder=true` a folder sent as a
+   * ustar archive (regular files and folders only), unpacked and imported as a UnixFS folder.
+   */
   api.route('POST', '/assets', async (req) => {
     const name = req.url.searchParams.get('name') ?? ''
+    const folder = req.url.searchParams.get('folder') === 'true'
     if (!NAME_PATTERN.test(name)) {
       throw new BadRequestError(
         'give the file name as ?name=scene.blend (letters, digits, . - _ and spaces)',
@@ -77,22 +82,27 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
     await mkdir(dir, { recursive: true })
     const staged = join(dir, `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}`)
     let received = 0
+    async function* limit(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        received += chunk.byteLength
+        if (received > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
+        yield chunk
+      }
+    }
     try {
-      await pipeline(
-        req.raw,
-        async function* limit(source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            received += chunk.byteLength
-            if (received > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
-            yield chunk
-          }
-        },
-        createWriteStream(staged)
-      )
+      if (folder) {
+        await unpackTar(limit(req.raw), staged, {
+          maxEntries: MAX_FOLDER_ENTRIES,
+          maxFileBytes: MAX_UPLOAD_BYTES
+        })
+        const { cid, size } = await importDirectory(deps.helia(), staged)
+        return { cid, size, name: basename(name), folder: true }
+      }
+      await pipeline(req.raw, limit, createWriteStream(staged))
       const { cid, size } = await importFile(deps.helia(), staged)
       return { cid, size, name: basename(name) }
     } finally {
-      await rm(staged, { force: true })
+      await rm(staged, { recursive: true, force: true })
     }
   })
 

@@ -103,6 +103,8 @@ export class RequesterService {
 
   async start(): Promise<void> {
     await mkdir(join(this.opts.dataDir, 'results'), { recursive: true })
+    // image datasets left half-prepared by a crash
+    await this.train.store.clearStaging()
     this.repo = await JobRepository.open(join(this.opts.dataDir, 'jobs'))
     const { offers, market, jobs, libp2p } = this.c
     const verify: ResultVerifier = async ({ job, task, worker, outputs }) =>
@@ -208,7 +210,8 @@ export class RequesterService {
 
   /** Whether a training job could match the workers online now, and if not, why. */
   async explainTrain(submission: TrainSubmission): Promise<NoMatchExplanation & { spec: JobSpec }> {
-    const { spec } = await this.train.prepare(submission)
+    const { spec, prepared } = await this.train.prepare(submission)
+    await prepared.images?.dispose()
     return { ...explainNoMatch(spec, await this.workers.list(), Date.now()), spec }
   }
 
