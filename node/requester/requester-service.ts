@@ -47,6 +47,8 @@ export interface RequesterServiceComponents {
   jobs: JobChannel
   /** Settlement on chain; absent when the node has no chain configured (unpaid jobs). */
   settlement?: RequesterSettlement
+  /** With settlement: throws (InsufficientBalanceError) when the wallet cannot escrow a budget. */
+  funds?: (budget: bigint) => Promise<void>
   logger: Logger
 }
 
@@ -86,7 +88,8 @@ export class RequesterService {
         ...components,
         logger: components.logger.child('train'),
         manager: () => this.jobs,
-        onSpec: (jobId, bytes) => this.rememberSpec(jobId, bytes)
+        onSpec: (jobId, bytes) => this.rememberSpec(jobId, bytes),
+        funds: components.funds
       }
     )
   }
@@ -194,6 +197,7 @@ export class RequesterService {
    */
   async submitRender(submission: RenderSubmission): Promise<string> {
     const spec = validateJobSpec(renderSpecFrom(submission, this.c.libp2p.peerId.toString(), Date.now()))
+    await this.c.funds?.(BigInt(spec.budget))
     const bytes = encodeJobSpec(spec)
     await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
     this.rememberSpec(jobIdOf(bytes), bytes)

@@ -59,6 +59,8 @@ export interface TrainRequesterComponents {
   manager: () => JobManager
   /** Told of each new spec block before its job is offered (small specs ride in the offer). */
   onSpec?: (jobId: string, bytes: Uint8Array) => void
+  /** With settlement: throws when the wallet cannot escrow the job's budget. */
+  funds?: (budget: bigint) => Promise<void>
 }
 
 const PREFERENCE: EpochStatus[] = ['accepted', 'stored', 'reported', 'lost', 'superseded', 'rejected']
@@ -106,6 +108,7 @@ export class TrainRequester {
     const { spec, prepared } = await this.prepare(s)
     const { heldOut, sent, images } = prepared
     try {
+      await this.c.funds?.(BigInt(spec.budget))
       const bytes = encodeJobSpec(spec)
       const jobId = jobIdOf(bytes)
       await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)

@@ -28,6 +28,7 @@ const PAGES = [
   'Node',
   'Worker settings',
   'Wallet',
+  'Guide',
   'Help'
 ] as const
 type PageName = (typeof PAGES)[number]
@@ -143,6 +144,11 @@ async function checkPage(page: Page, name: PageName, expected: Expected, shot: S
     }
     case 'Wallet': {
       await page.getByTestId('wallet-address').or(page.getByText('Settlement is off on this node')).waitFor()
+      break
+    }
+    case 'Guide': {
+      await page.getByTestId('guide').getByRole('heading', { name: 'Rendering with Blender' }).waitFor()
+      await page.getByTestId('guide').getByRole('heading', { name: 'Out of funds' }).waitFor()
       break
     }
     case 'Help': {

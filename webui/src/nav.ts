@@ -119,6 +119,15 @@ export const NAV_ITEMS: NavItem[] = [
     component: defineAsyncComponent(() => import('./pages/WalletPage.vue'))
   },
   {
+    path: '/guide',
+    label: 'Guide',
+    description:
+      'How to render, train, fund your wallet and lend your machine, and what to do when something goes wrong.',
+    icon: 'book',
+    section: 'support',
+    component: defineAsyncComponent(() => import('./pages/GuidePage.vue'))
+  },
+  {
     path: '/help',
     label: 'Help',
     description: 'What Rynus is, the roles a node can take, and how to fix common problems.',
