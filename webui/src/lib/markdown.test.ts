@@ -39,6 +39,13 @@ describe('markdown for the guide', () => {
     )
   })
 
+  it('takes _underscores_ for italics too, but not inside words', () => {
+    assert.deepEqual(parseInline('_Public_ needs no snake_case_name'), [
+      { type: 'em', text: 'Public' },
+      { type: 'text', text: ' needs no snake_case_name' }
+    ])
+  })
+
   it('keeps markup as text and follows no script links', () => {
     const parts = parseInline('<img src=x onerror=alert(1)> [x](javascript:alert(1))')
     assert.ok(parts.every((p) => p.type === 'text'))

@@ -27,7 +27,7 @@ function safeHref(href: string): string | null {
   return /^(https?:\/\/|#\/)/.test(href) ? href : null
 }
 
-const INLINE = /`([^`]+)`|\*\*([^*]+)\*\*|\*([^*]+)\*|\[([^\]]+)\]\(([^)\s]+)\)/g
+const INLINE = /`([^`]+)`|\*\*([^*]+)\*\*|\*([^*]+)\*|\b_([^_]+)_\b|\[([^\]]+)\]\(([^)\s]+)\)/g
 
 export function parseInline(text: string): Inline[] {
   const out: Inline[] = []
@@ -36,10 +36,10 @@ export function parseInline(text: string): Inline[] {
     if (m.index > last) out.push({ type: 'text', text: text.slice(last, m.index) })
     if (m[1] !== undefined) out.push({ type: 'code', text: m[1] })
     else if (m[2] !== undefined) out.push({ type: 'strong', text: m[2] })
-    else if (m[3] !== undefined) out.push({ type: 'em', text: m[3] })
+    else if (m[3] !== undefined || m[4] !== undefined) out.push({ type: 'em', text: m[3] ?? m[4] ?? '' })
     else {
-      const href = safeHref(m[5] ?? '')
-      out.push(href === null ? { type: 'text', text: m[4] ?? '' } : { type: 'link', text: m[4] ?? '', href })
+      const href = safeHref(m[6] ?? '')
+      out.push(href === null ? { type: 'text', text: m[5] ?? '' } : { type: 'link', text: m[5] ?? '', href })
     }
     last = m.index + m[0].length
   }
