@@ -5,7 +5,7 @@ import type { Logger } from '../protocols/common/logger.js'
 import { JobChannel } from '../protocols/job/index.js'
 import { MarketService } from '../protocols/market/index.js'
 import { OfferBoard } from '../protocols/offers/index.js'
-import type { NodeSettlement } from './chain/index.js'
+import { checkFunds, type NodeSettlement } from './chain/index.js'
 import type { NodeConfig } from './config/config.js'
 import type { RynusLibp2p } from './libp2p/types.js'
 import { RequesterService } from './requester/requester-service.js'
@@ -64,11 +64,21 @@ export async function startRoles(
   if (config.roles.includes('requester')) {
     const r = new RequesterService(
       { dataDir: ctx.dataDir, config: config.requester },
-      { ...parts, settlement: ctx.settlement?.requester, logger: logger.child('requester') }
+      {
+        ...parts,
+        settlement: ctx.settlement?.requester,
+        ...(ctx.settlement !== undefined && { funds: fundsCheck(ctx.settlement) }),
+        logger: logger.child('requester')
+      }
     )
     await r.start()
     started({ name: 'requester', stop: () => r.stop() })
     requester = r
   }
   return { worker, requester }
+}
+
+/** The requester's check, before a paid job is stored, that its wallet can escrow the budget. */
+function fundsCheck(settlement: NodeSettlement): (budget: bigint) => Promise<void> {
+  return (budget) => checkFunds(settlement.client, budget)
 }

@@ -15,6 +15,7 @@ import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
 import { registerWalletRoutes } from './api/wallet-routes.js'
+import { registerWorkerRoutes } from './api/worker-routes.js'
 import { type NodeSettlement, openSettlement } from './chain/index.js'
 import type { NodeConfig } from './config/config.js'
 import { PortInUseError } from './config/errors.js'
@@ -139,12 +140,10 @@ export class RynusNode {
       get requester() {
         return started.requester
       },
-      get worker() {
-        return started.worker
-      },
       assets: () => started.assets
     })
     registerAssetRoutes(api, { assets: () => started.assets, busy: () => started.jobsUnderWay() })
+    registerWorkerRoutes(api, { dataDir, worker: () => started.worker })
     registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
     return node
   }

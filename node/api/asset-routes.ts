@@ -12,7 +12,7 @@ import {
   checkAssetName,
   parseCompressMode
 } from '../../storage/assets/index.js'
-import { MAX_UPLOAD_BYTES } from './constants.js'
+import { MAX_FOLDER_ENTRIES, MAX_UPLOAD_BYTES } from './constants.js'
 import { BadRequestError, PayloadTooLargeError } from './errors.js'
 import type { ApiServer } from './server.js'
 
@@ -124,7 +124,8 @@ export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void 
       const name = uploadName(q.get('name'))
       const compress = compressParam(q.get('compress'))
       const pin = pinParam(q.get('pin'))
-      const kind = q.get('kind') ?? 'file'
+      // `folder=true` is the older spelling of `kind=folder` (job submit train --data <folder>)
+      const kind = q.get('kind') ?? (q.get('folder') === 'true' ? 'folder' : 'file')
       if (kind !== 'file' && kind !== 'folder') {
         throw new BadRequestError(`kind must be file or folder (a tar stream), got "${kind.slice(0, 20)}"`, {
           kind: 'file or folder'
@@ -133,14 +134,25 @@ export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void 
       const store = storeOf(deps)
       const record =
         kind === 'folder'
-          ? await store.addArchive(name, body, { compress, pin })
+          ? await store.addArchive(name, body, { compress, pin, maxEntries: MAX_FOLDER_ENTRIES })
           : await store.addStream(name, body, {
               compress,
               pin,
               ...(Number.isSafeInteger(declared) && { size: declared })
             })
       const { cid, size, storedBytes, codec, pinned, addedAt } = record
-      return { cid, name: record.name, size, storedBytes, codec, pinned, kind: record.kind, addedAt }
+      const folder = record.kind === 'folder' ? { folder: true } : {}
+      return {
+        cid,
+        name: record.name,
+        size,
+        storedBytes,
+        codec,
+        pinned,
+        kind: record.kind,
+        addedAt,
+        ...folder
+      }
     } finally {
       // a refused upload, or bytes after a tar's end marker
       await drained(req.raw, body)

@@ -8,3 +8,5 @@ export const IDLE_SOCKET_TIMEOUT_MS = 60_000
 export const HEADERS_TIMEOUT_MS = 10_000
 /** Largest asset upload (streamed to disk, never buffered). */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024 * 1024
+/** Most files and folders in one folder upload (an image dataset's images and class folders). */
+export const MAX_FOLDER_ENTRIES = 200_000

@@ -8,14 +8,12 @@ import type { RequesterService } from '../requester/requester-service.js'
 import type { RenderSubmission } from '../requester/submission.js'
 import type { TrainSubmission } from '../requester/train-submission.js'
 import { TRAIN_RESULT_FILES } from '../requester/train-verify.js'
-import type { WorkerService } from '../worker/worker-service.js'
 import { BadRequestError, NotFoundError } from './errors.js'
 import type { ApiServer } from './server.js'
 
 export interface JobRouteDeps {
   dataDir: string
   requester?: RequesterService
-  worker?: WorkerService
   /** The asset store, to refuse compressed assets as job inputs. */
   assets: () => AssetStore | undefined
 }
@@ -56,7 +54,7 @@ function trainSubmission(body: unknown): TrainSubmission {
     'path' in dataset
   ) {
     throw new BadRequestError(
-      'upload the CSV with POST /api/v1/assets and give its { cid, name } as dataset',
+      'upload the CSV (or the image folder, as a tar with ?folder=true) with POST /api/v1/assets and give its { cid, name } as dataset',
       {
         dataset: 'required: { cid, name }'
       }
@@ -189,20 +187,6 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
         latencyMs: e.latencyMs,
         expiresAt: e.expiresAt
       }))
-    }
-  })
-
-  api.route('GET', '/worker', () => {
-    if (deps.worker === undefined) return { enabled: false }
-    return {
-      enabled: true,
-      capabilities: deps.worker.capabilities(),
-      hardware: deps.worker.hardware(),
-      capacity: {
-        ...deps.worker.ownCapacity(),
-        priceFloorPerUnit: deps.worker.ownCapacity().priceFloorPerUnit.toString()
-      },
-      tasks: deps.worker.tasks()
     }
   })
 }

@@ -1,5 +1,5 @@
 import type { Balances, NodeSettlement } from '../chain/index.js'
-import { walletAddress } from '../chain/index.js'
+import { walletAddress, walletHistory } from '../chain/index.js'
 import { BadRequestError } from './errors.js'
 import type { ApiServer } from './server.js'
 
@@ -47,7 +47,8 @@ function amountOf(body: unknown, required: boolean): bigint | undefined {
 }
 
 /**
- * GET /wallet (address, contracts, balances), POST /wallet/withdraw { amount? } (default: all
+ * GET /wallet (address, contracts, balances), GET /wallet/history (escrows, payments, earnings
+ * and withdrawals with their transaction hashes), POST /wallet/withdraw { amount? } (default: all
  * that the market owes this node), POST /wallet/deposit { amount } (stake into the worker
  * registry: approve + stake).
  */
@@ -65,6 +66,7 @@ export function registerWalletRoutes(api: ApiServer, deps: WalletRouteDeps): voi
       balances: await s.worker.balances()
     }
   })
+  api.route('GET', '/wallet/history', async () => walletHistory(settlementOf(deps).client))
   api.route('POST', '/wallet/withdraw', async (req) => {
     const s = settlementOf(deps)
     const withdrawn = await s.worker.withdraw(amountOf(await req.json(), false))

@@ -43,3 +43,31 @@ export async function withdrawFrom(client: ChainClient, amount?: bigint): Promis
   await client.send(`withdraw:${take}:${Date.now()}`, () => client.market.withdraw.populateTransaction(take))
   return take
 }
+
+/** Base units → "12.5" tokens, for messages. */
+function tokens(baseUnits: bigint): string {
+  const scale = 10n ** 18n
+  const frac = (baseUnits % scale).toString().padStart(18, '0').replace(/0+$/, '')
+  return frac === '' ? (baseUnits / scale).toString() : `${baseUnits / scale}.${frac.slice(0, 6)}`
+}
+
+/**
+ * Whether this wallet can escrow `budget`: enough RYN, and some ETH for gas. Throws
+ * InsufficientBalanceError saying what it holds, what the job needs and how to fund it.
+ */
+export async function checkFunds(client: ChainClient, budget: bigint): Promise<void> {
+  const [held, gas] = await Promise.all([
+    client.token.balanceOf(client.address),
+    client.provider.getBalance(client.address)
+  ])
+  if (held < budget) {
+    throw new InsufficientBalanceError(
+      `out of funds: the node's wallet ${client.address} holds ${tokens(held)} RYN but this job's budget is ${tokens(budget)} RYN; send RYN to that address (the Wallet page can fund it from a browser wallet), withdraw what the market owes you, or lower the budget`
+    )
+  }
+  if (gas === 0n) {
+    throw new InsufficientBalanceError(
+      `out of funds: the node's wallet ${client.address} has no ETH to pay for transactions; send it some ETH`
+    )
+  }
+}

@@ -8,7 +8,7 @@
 //   worker:    settlement.worker.ensureRegistered(peerKey); ensureStake(min)
 //              settlement.worker.acceptTask(chainTaskId, { priceTotal, jobId }); commitResult(chainTaskId, outputs)
 //   both:      settlement.autoRelease (started by settlement.start()), client.on('TaskReleased', …)
-export { type Balances, balancesOf, withdrawFrom } from './account.js'
+export { type Balances, balancesOf, checkFunds, withdrawFrom } from './account.js'
 export { AutoRelease, type DueOutcome } from './auto-release.js'
 export { ChainClient, type ChainClientOptions, type ChainConfig } from './client.js'
 export {
@@ -29,6 +29,13 @@ export {
   WorkerNotRegisteredError
 } from './errors.js'
 export { EventFollower, type MarketListener } from './event-follower.js'
+export {
+  type JobEscrow,
+  summarise as summariseWalletEvents,
+  type WalletEntry,
+  type WalletHistory,
+  walletHistory
+} from './history.js'
 export type { EventMeta, MarketEvent, MarketEventName, MarketEventOf } from './market-events.js'
 export { NodeSettlement, type OpenSettlementOptions, openSettlement } from './node-settlement.js'
 export { type PassphraseSources, resolvePassphrase } from './passphrase.js'

@@ -178,7 +178,7 @@ async function get(dataDir: string, cid: string, flags: Flags, out: Output): Pro
       const tmp = partialPath(dest)
       try {
         await mkdir(tmp)
-        await unpackTar(received(), tmp, () => {})
+        await unpackTar(received(), tmp, Number.MAX_SAFE_INTEGER, () => {})
         await rmdir(dest).catch(() => {})
         await rename(tmp, dest)
       } finally {

@@ -65,7 +65,8 @@ const COMMANDS: Record<string, Command> = {
            [--samples 32] [--resolution 640x360] [--engine cycles|eevee] [--device cpu|cuda|optix|hip]
            [--format png|jpeg|exr] [--budget <tokens>] [--deadline 2h] [--dry-run]
        rynus-node job submit train --data <data.csv> --label <column> --epochs 30 --max-price <tokens per epoch>
-           [--template mlp|cnn-small|lstm-small] [--hidden 64,32] [--model <tfjs model.json>]
+       rynus-node job submit train --data <images/> --epochs 10 --max-price <tokens per epoch> [--image-shape 28x28x1]
+           [--template mlp|cnn|cnn-small|lstm-small] [--hidden 64,32] [--filters 16,32] [--model <tfjs model.json>]
            [--batch-size 32] [--learning-rate 0.01] [--optimizer adam|sgd|momentum|rmsprop|adagrad|adadelta]
            [--validation-split 0.2] [--held-out 0.2] [--budget <tokens>] [--deadline 2h] [--dry-run]
        rynus-node job ls
@@ -74,7 +75,9 @@ const COMMANDS: Record<string, Command> = {
        rynus-node job cancel <job id>
 
 --dry-run uploads the scene (or CSV) and says whether the workers online can take the job, and if not why.
-Training keeps a held-out share of the CSV's rows (--held-out) on this node to verify the delivered model;
+A --data folder is an image dataset: one subfolder per class of .png/.jpg images, resized to --image-shape
+(height x width x channels, channels 1 or 3; default 28x28x1) and trained with cnn-small unless told otherwise.
+Training keeps a held-out share of the rows (--held-out; for images, of every class) on this node to verify the delivered model;
 \`job get\` of a training job writes model/model.json + model/weights.bin (tf.loadLayersModel) and metrics.json.`,
     options: {
       frames: { type: 'string' },
@@ -92,6 +95,8 @@ Training keeps a held-out share of the CSV's rows (--held-out) on this node to v
       epochs: { type: 'string' },
       template: { type: 'string' },
       hidden: { type: 'string' },
+      filters: { type: 'string' },
+      'image-shape': { type: 'string' },
       model: { type: 'string' },
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
+import { packFolder } from '../../storage/files/index.js'
 import { apiDownload, apiRequest } from './api-client.js'
 import { type Flags, UsageError } from './args.js'
 import { EXIT } from './exit-codes.js'
@@ -11,40 +12,81 @@ import { formatTokens, oneOf } from './units.js'
 const num = (flags: Flags, name: string): number | undefined =>
   flags[name] !== undefined ? Number(flags[name]) : undefined
 
+const list = (text: string | undefined): number[] | undefined => text?.split(',').map(Number)
+
 /** The model of `job submit train`: a template (`--template mlp --hidden 64,32`) or a tfjs model.json (`--model`). */
-async function trainModel(flags: Flags): Promise<Record<string, unknown>> {
+async function trainModel(flags: Flags, images: boolean): Promise<Record<string, unknown>> {
   const file = str(flags.model)
   if (file !== undefined) {
     const json = JSON.parse(await readFile(resolve(file), 'utf8')) as Record<string, unknown>
     return { kind: 'layers', topology: (json.modelTopology as Record<string, unknown> | undefined) ?? json }
   }
-  const hidden = str(flags.hidden)
+  const hidden = list(str(flags.hidden))
+  const filters = list(str(flags.filters))
   return {
     kind: 'template',
-    name: oneOf(str(flags.template) ?? 'mlp', '--template', {
+    name: oneOf(str(flags.template) ?? (images ? 'cnn-small' : 'mlp'), '--template', {
       mlp: 'mlp',
+      cnn: 'cnn-small',
       'cnn-small': 'cnn-small',
       'lstm-small': 'lstm-small'
     } as const),
-    ...(hidden !== undefined && { hidden: hidden.split(',').map(Number) })
+    ...(hidden !== undefined && { hidden }),
+    ...(filters !== undefined && { filters })
   }
+}
+
+/** `--image-shape 28x28x1` (height x width x channels; `28x28` means one gray channel). */
+function imageShape(flags: Flags): number[] | undefined {
+  const text = str(flags['image-shape'])
+  if (text === undefined) return undefined
+  const m = /^(\d+)x(\d+)(?:x([13]))?$/.exec(text)
+  if (m === null)
+    throw new UsageError(`--image-shape takes HEIGHTxWIDTHxCHANNELS, e.g. 28x28x1 or 32x32x3, not ${text}`)
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 1)]
+}
+
+/** Streams a local folder to the node as a tar; its CID (a UnixFS folder), size and name. */
+async function uploadFolder(
+  dataDir: string,
+  path: string
+): Promise<{ cid: string; size: number; name: string }> {
+  const { size, stream } = await packFolder(path)
+  return apiRequest<{ cid: string; size: number; name: string }>(
+    dataDir,
+    'POST',
+    `/assets?folder=true&name=${encodeURIComponent(basename(path))}`,
+    { stream, length: size }
+  )
 }
 
 export async function submitTrain(dataDir: string, flags: Flags, out: Output): Promise<number> {
   const data = str(flags.data)
   const label = str(flags.label)
   const maxPrice = str(flags['max-price'])
-  if (data === undefined || label === undefined || maxPrice === undefined) {
-    throw new UsageError('give --data <file.csv>, --label <column> and --max-price <tokens per epoch>')
+  if (data === undefined || maxPrice === undefined) {
+    throw new UsageError(
+      'give --data <file.csv> --label <column>, or --data <image folder>, and --max-price <tokens per epoch>'
+    )
   }
   const path = resolve(data)
   const info = await stat(path).catch(() => undefined)
-  if (info === undefined || !info.isFile())
-    throw new UsageError(`${data} is not a file; give the path of a CSV`)
+  const images = info?.isDirectory() === true
+  if (info === undefined || !(info.isFile() || images))
+    throw new UsageError(
+      `${data} is neither a file nor a folder; give the path of a CSV or of an image folder`
+    )
+  if (!images && label === undefined)
+    throw new UsageError("give --label <column> naming the CSV's label column")
+  if (images && label !== undefined)
+    throw new UsageError('an image folder takes its labels from its class subfolders; leave out --label')
   const split = num(flags, 'validation-split')
+  const shape = imageShape(flags)
+  if (!images && shape !== undefined) throw new UsageError('--image-shape is for image folders only')
   const submission = {
-    labelColumn: label,
-    model: await trainModel(flags),
+    ...(label !== undefined && { labelColumn: label }),
+    ...(shape !== undefined && { imageShape: shape }),
+    model: await trainModel(flags, images),
     epochs: num(flags, 'epochs') ?? 10,
     batchSize: num(flags, 'batch-size'),
     learningRate: num(flags, 'learning-rate'),
@@ -53,7 +95,7 @@ export async function submitTrain(dataDir: string, flags: Flags, out: Output): P
     ...(flags['held-out'] !== undefined && { heldOut: { fraction: Number(flags['held-out']) } }),
     ...paymentFlags(flags, maxPrice)
   }
-  const asset = await uploadAsset(dataDir, path, info.size)
+  const asset = images ? await uploadFolder(dataDir, path) : await uploadAsset(dataDir, path, info.size)
   const input = { ...submission, dataset: { cid: asset.cid, name: asset.name } }
   if (flags['dry-run'] === true) {
     const est = await apiRequest<{ canMatch: boolean; reasons: string[]; maxCost: string; epochs: number }>(

@@ -42,6 +42,8 @@ export interface NodeConfig {
     region: string
     /** Hard limit for one task (render, fetch, upload). */
     taskTimeoutMs: number
+    /** Switched off by the operator: no bids, awards declined (running tasks finish). */
+    paused: boolean
   }
   /** Requester role: how jobs are placed. */
   requester: {
@@ -108,7 +110,8 @@ export function defaultConfig(): NodeConfig {
       allowedHours: [],
       markupPercent: 0,
       region: '',
-      taskTimeoutMs: 60 * 60 * 1000
+      taskTimeoutMs: 60 * 60 * 1000,
+      paused: false
     },
     requester: { bidWindowMs: 1500, heartbeatTimeoutMs: 30_000 },
     log: { level: 'info', json: false },

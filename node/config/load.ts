@@ -102,6 +102,7 @@ function checkWorker(cfg: NodeConfig): void {
     throw new ConfigError('worker.region must be a short lowercase word like "eu-west", or empty')
   }
   checkPositiveInt(w.taskTimeoutMs, 'worker.taskTimeoutMs')
+  if (typeof w.paused !== 'boolean') throw new ConfigError('worker.paused must be true or false')
 }
 
 function checkChain(cfg: NodeConfig): void {

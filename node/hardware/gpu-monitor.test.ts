@@ -75,6 +75,22 @@ describe('GpuMonitor', () => {
       const updates = await nextUpdates(monitor, 2)
       assert.deepEqual(updates[1].gpus, [])
       assert.doesNotMatch(await registry.metrics(), /RTX 2080 SUPER/)
+
+      // the charts' history: oldest first, the GPU's figures while it was there, then none
+      const history = monitor.history()
+      assert.ok(history.length >= 4)
+      assert.ok(history.every((s, i) => i === 0 || s.at >= history[i - 1]!.at))
+      assert.deepEqual(history[0]!.gpus[0], {
+        index: 0,
+        vendor: 'nvidia',
+        utilizationPercent: 2,
+        temperatureC: 36,
+        vramUsedBytes: 876 * 1024 * 1024,
+        vramTotalBytes: history[0]!.gpus[0]!.vramTotalBytes
+      })
+      assert.ok((history[0]!.gpus[0]!.vramTotalBytes ?? 0) > 876 * 1024 * 1024)
+      assert.deepEqual(history.at(-1)!.gpus, [])
+      assert.ok(history.every((s) => s.cpuLoadPercent >= 0 && s.memoryUsedBytes > 0))
     } finally {
       await monitor.stop()
     }

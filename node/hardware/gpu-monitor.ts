@@ -1,3 +1,4 @@
+import { freemem, loadavg, totalmem } from 'node:os'
 import { Gauge, type Registry } from 'prom-client'
 import type { Logger } from '../../protocols/common/logger.js'
 import { SOFTWARE_REFRESH_MS } from './constants.js'
@@ -67,6 +68,7 @@ export class GpuMonitor {
   private running = false
   private stopped = false
   private inFlight?: Promise<HardwareInventory>
+  private readonly samples: HardwareSample[] = []
 
   constructor(opts: GpuMonitorOptions, components: GpuMonitorComponents) {
     this.opts = opts
@@ -109,6 +111,11 @@ export class GpuMonitor {
 
   latest(): HardwareInventory | undefined {
     return this.inventory
+  }
+
+  /** The last HISTORY_SAMPLES probes, oldest first: per-GPU load, temperature and VRAM, and host load. */
+  history(): HardwareSample[] {
+    return [...this.samples]
   }
 
   /** Adds a listener for each new inventory; returns the function that removes it. */
@@ -158,6 +165,8 @@ export class GpuMonitor {
 
   private publish(inventory: HardwareInventory): void {
     this.inventory = inventory
+    this.samples.push(sampleOf(inventory, Date.now()))
+    if (this.samples.length > HISTORY_SAMPLES) this.samples.shift()
     if (this.gauges !== undefined) {
       for (const [key, gauge] of Object.entries(this.gauges) as [
         GaugeName,
@@ -187,5 +196,41 @@ export class GpuMonitor {
     for (const problem of this.problems)
       if (!next.has(problem)) this.log.info('hardware probe problem cleared', { problem })
     this.problems = next
+  }
+}
+
+/** Probes kept for the charts: two hours at the default 30 s interval. */
+export const HISTORY_SAMPLES = 240
+
+/** One probe as the operator's charts show it. */
+export interface HardwareSample {
+  at: number
+  gpus: Array<{
+    index: number
+    vendor: string
+    utilizationPercent: number | null
+    temperatureC: number | null
+    vramUsedBytes: number | null
+    vramTotalBytes: number | null
+  }>
+  /** 1-minute load average over the cores, in percent (can exceed 100 when overloaded). */
+  cpuLoadPercent: number
+  memoryUsedBytes: number
+}
+
+export function sampleOf(inventory: HardwareInventory, at: number): HardwareSample {
+  const cores = Math.max(1, inventory.cpu.cores)
+  return {
+    at,
+    gpus: inventory.gpus.map((g) => ({
+      index: g.index,
+      vendor: g.vendor,
+      utilizationPercent: g.utilizationPercent ?? null,
+      temperatureC: g.temperatureC ?? null,
+      vramUsedBytes: g.vramUsedBytes ?? null,
+      vramTotalBytes: g.vramTotalBytes ?? null
+    })),
+    cpuLoadPercent: Math.round((loadavg()[0]! / cores) * 1000) / 10,
+    memoryUsedBytes: Math.max(0, totalmem() - freemem())
   }
 }

@@ -6,7 +6,10 @@ export {
   GpuMonitor,
   type GpuMonitorComponents,
   type GpuMonitorOptions,
-  type InventoryListener
+  type HardwareSample,
+  HISTORY_SAMPLES,
+  type InventoryListener,
+  sampleOf
 } from './gpu-monitor.js'
 export { parseNvidiaSmiCsv } from './nvidia.js'
 export {

@@ -47,6 +47,8 @@ export interface RequesterServiceComponents {
   jobs: JobChannel
   /** Settlement on chain; absent when the node has no chain configured (unpaid jobs). */
   settlement?: RequesterSettlement
+  /** With settlement: throws (InsufficientBalanceError) when the wallet cannot escrow a budget. */
+  funds?: (budget: bigint) => Promise<void>
   logger: Logger
 }
 
@@ -86,7 +88,8 @@ export class RequesterService {
         ...components,
         logger: components.logger.child('train'),
         manager: () => this.jobs,
-        onSpec: (jobId, bytes) => this.rememberSpec(jobId, bytes)
+        onSpec: (jobId, bytes) => this.rememberSpec(jobId, bytes),
+        funds: components.funds
       }
     )
   }
@@ -103,6 +106,8 @@ export class RequesterService {
 
   async start(): Promise<void> {
     await mkdir(join(this.opts.dataDir, 'results'), { recursive: true })
+    // image datasets left half-prepared by a crash
+    await this.train.store.clearStaging()
     this.repo = await JobRepository.open(join(this.opts.dataDir, 'jobs'))
     const { offers, market, jobs, libp2p } = this.c
     const verify: ResultVerifier = async ({ job, task, worker, outputs }) =>
@@ -192,6 +197,7 @@ export class RequesterService {
    */
   async submitRender(submission: RenderSubmission): Promise<string> {
     const spec = validateJobSpec(renderSpecFrom(submission, this.c.libp2p.peerId.toString(), Date.now()))
+    await this.c.funds?.(BigInt(spec.budget))
     const bytes = encodeJobSpec(spec)
     await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
     this.rememberSpec(jobIdOf(bytes), bytes)
@@ -208,7 +214,8 @@ export class RequesterService {
 
   /** Whether a training job could match the workers online now, and if not, why. */
   async explainTrain(submission: TrainSubmission): Promise<NoMatchExplanation & { spec: JobSpec }> {
-    const { spec } = await this.train.prepare(submission)
+    const { spec, prepared } = await this.train.prepare(submission)
+    await prepared.images?.dispose()
     return { ...explainNoMatch(spec, await this.workers.list(), Date.now()), spec }
   }
 

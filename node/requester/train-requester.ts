@@ -59,6 +59,8 @@ export interface TrainRequesterComponents {
   manager: () => JobManager
   /** Told of each new spec block before its job is offered (small specs ride in the offer). */
   onSpec?: (jobId: string, bytes: Uint8Array) => void
+  /** With settlement: throws when the wallet cannot escrow the job's budget. */
+  funds?: (budget: bigint) => Promise<void>
 }
 
 const PREFERENCE: EpochStatus[] = ['accepted', 'stored', 'reported', 'lost', 'superseded', 'rejected']
@@ -79,38 +81,55 @@ export class TrainRequester {
     this.checkpoints = new TrainCheckpoints({ ...components, store: this.store })
   }
 
-  /** The validated spec of a submission; its dataset's sent part is published, the held-out part returned. */
+  /**
+   * The validated spec of a submission; its dataset's sent part is published, the held-out part
+   * returned. Image datasets come with staged folders: call `prepared.images.dispose()` when the
+   * job is not submitted.
+   */
   async prepare(
     s: TrainSubmission
   ): Promise<{ spec: JobSpec; prepared: Awaited<ReturnType<typeof prepareTrainJob>> }> {
     const prepared = await prepareTrainJob(s, {
       helia: this.c.helia,
       requester: this.c.libp2p.peerId.toString(),
-      now: Date.now()
+      now: Date.now(),
+      stagingDir: this.store.stagingDir()
     })
-    return { spec: validateJobSpec(prepared.spec), prepared }
+    try {
+      return { spec: validateJobSpec(prepared.spec), prepared }
+    } catch (err) {
+      await prepared.images?.dispose()
+      throw err
+    }
   }
 
-  /** Stores the held-out and sent rows under the job id, then hands the job to the scheduler. */
+  /** Stores the held-out and sent rows (or images) under the job id, then hands the job to the scheduler. */
   async submit(s: TrainSubmission): Promise<string> {
     const { spec, prepared } = await this.prepare(s)
-    const bytes = encodeJobSpec(spec)
-    const jobId = jobIdOf(bytes)
-    await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
-    this.c.onSpec?.(jobId, bytes)
-    const { heldOut, sent } = prepared
-    await this.store.create(
-      jobId,
-      { sentCsv: sent.csv, heldOutCsv: heldOut.csv },
-      {
-        version: 1,
-        heldOut: { fraction: heldOut.fraction, seed: heldOut.seed, rows: heldOut.dataset.labels.length },
-        epochs: [],
-        resumes: [],
-        verifications: []
-      }
-    )
-    return this.c.manager().submit(spec)
+    const { heldOut, sent, images } = prepared
+    try {
+      await this.c.funds?.(BigInt(spec.budget))
+      const bytes = encodeJobSpec(spec)
+      const jobId = jobIdOf(bytes)
+      await this.c.helia.blockstore.put(jobCidOf(bytes), bytes)
+      this.c.onSpec?.(jobId, bytes)
+      await this.store.create(
+        jobId,
+        images !== undefined
+          ? { imagesDir: images.dir }
+          : { sentCsv: sent.csv ?? '', heldOutCsv: heldOut.csv ?? '' },
+        {
+          version: 1,
+          heldOut: { fraction: heldOut.fraction, seed: heldOut.seed, rows: heldOut.dataset.labels.length },
+          epochs: [],
+          resumes: [],
+          verifications: []
+        }
+      )
+      return await this.c.manager().submit(spec)
+    } finally {
+      await images?.dispose()
+    }
   }
 
   /** A checkpoint report is handled here; anything else (undefined) goes to the scheduler. */

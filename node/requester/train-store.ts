@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SerialQueue } from '../../storage/repos/serial-queue.js'
 import type { EpochMetrics } from '../trainer/index.js'
+import { HELD_OUT_IMAGES, SENT_IMAGES } from './train-images.js'
 
 /**
  * What happened to one delivered epoch, for payment per epoch:
@@ -69,7 +70,9 @@ const RECORD = 'train.json'
 
 /**
  * Files of training jobs under `<dataDir>/train/<jobId>/`: `heldout.csv` (never sent to a worker),
- * `sent.csv` (what workers received), and `train.json` (the record above, replaced atomically).
+ * `sent.csv` (what workers received) — for image datasets the folders `heldout/` and `sent/` of
+ * image files instead — and `train.json` (the record above, replaced atomically). Image jobs are
+ * staged under `<dataDir>/train/staging/` while they are prepared.
  * Updates of one job run one at a time.
  */
 export class TrainJobStore {
@@ -86,16 +89,38 @@ export class TrainJobStore {
     return join(this.root, jobId)
   }
 
+  /** Where image datasets are staged while a submission is prepared. */
+  stagingDir(): string {
+    return join(this.root, 'staging')
+  }
+
+  /** Removes what a submission left staged when the node stopped mid-way (call before any submission). */
+  async clearStaging(): Promise<void> {
+    await rm(this.stagingDir(), { recursive: true, force: true })
+  }
+
   async create(
     jobId: string,
-    files: { sentCsv: string; heldOutCsv: string },
+    files: { sentCsv: string; heldOutCsv: string } | { imagesDir: string },
     record: TrainJobRecord
   ): Promise<void> {
     const dir = this.dir(jobId)
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    await writeFile(join(dir, SENT_CSV), files.sentCsv)
-    await writeFile(join(dir, HELD_OUT_CSV), files.heldOutCsv)
+    if ('imagesDir' in files) {
+      for (const name of [SENT_IMAGES, HELD_OUT_IMAGES]) {
+        await rm(join(dir, name), { recursive: true, force: true })
+        await cp(join(files.imagesDir, name), join(dir, name), { recursive: true })
+      }
+    } else {
+      await writeFile(join(dir, SENT_CSV), files.sentCsv)
+      await writeFile(join(dir, HELD_OUT_CSV), files.heldOutCsv)
+    }
     await this.queue.run(jobId, () => this.write(jobId, record))
+  }
+
+  /** The folder of a job's sent or held-out images (image datasets). */
+  imagesDir(jobId: string, name: typeof SENT_IMAGES | typeof HELD_OUT_IMAGES): string {
+    return join(this.dir(jobId), name)
   }
 
   /** The job's record, or undefined when it is not a training job of this node. */

@@ -6,6 +6,8 @@ import type { Helia } from 'helia'
 import { RynusError } from '../../protocols/common/errors.js'
 import type { JobSpec } from '../../scheduler/index.js'
 import { importBytes, parseCid } from '../../storage/files/index.js'
+import { DEFAULT_IMAGE_SHAPE } from '../trainer/constants.js'
+import { type ImageShape, imageShapeErrors } from '../trainer/image-resize.js'
 import {
   classesOf,
   holdOut,
@@ -13,10 +15,12 @@ import {
   type Preprocessing,
   parseCsvDataset,
   type TabularDataset,
+  TrainSpecError,
   toCsv
 } from '../trainer/index.js'
 import type { LossName, OptimizerName } from '../trainer/spec.js'
 import { DEFAULT_DEADLINE_MS } from './submission.js'
+import { isFolderSource, type PreparedImages, prepareImages } from './train-images.js'
 
 /** Largest dataset the requester reads to split off its held-out rows. */
 export const MAX_TRAIN_DATASET_BYTES = 512 * 1024 * 1024
@@ -24,10 +28,15 @@ export const DEFAULT_HELD_OUT_FRACTION = 0.2
 
 /** What a person asks for when submitting a training job (CLI, API, web UI). Money in token base units. */
 export interface TrainSubmission {
-  /** The CSV (header + one label column): its CID as added to this node, or a local path (in-process callers). */
+  /**
+   * The CSV (header + one label column) or a folder of images with one subfolder per class: its
+   * CID as added to this node, or a local path (in-process callers). A folder is an image dataset.
+   */
   dataset: { cid: string; name?: string } | { path: string }
-  /** Header name of the label column. */
-  labelColumn: string
+  /** CSV: header name of the label column. */
+  labelColumn?: string
+  /** Image folders: [height, width, channels] every image is resized to; default cnn-small's inputShape, else [28, 28, 1]. */
+  imageShape?: number[]
   /** A built-in template or a tfjs layers topology; default `{ kind: 'template', name: 'mlp' }`. */
   model?: ModelSpec
   epochs: number
@@ -58,10 +67,23 @@ export class TrainSubmissionError extends RynusError {
 /** A submission turned into a spec (not yet validated) and the two halves of its dataset. */
 export interface PreparedTrainJob {
   spec: Record<string, unknown>
-  /** Rows workers receive (published in helia under `spec.train.dataset.cid`). */
-  sent: { dataset: TabularDataset; csv: string }
-  /** Rows only this node keeps, to verify the delivered model. */
-  heldOut: { dataset: TabularDataset; csv: string; fraction: number; seed: number }
+  /** Rows workers receive (published in helia under `spec.train.dataset.cid`); `csv` for CSV datasets. */
+  sent: { dataset: TabularDataset; csv?: string }
+  /** Rows only this node keeps, to verify the delivered model; `csv` for CSV datasets. */
+  heldOut: { dataset: TabularDataset; csv?: string; fraction: number; seed: number }
+  /** Image datasets: the staged `sent/` and `heldout/` folders (the caller stores or disposes them). */
+  images?: PreparedImages
+}
+
+/** The dataset part of a job: what the spec names, and the two halves. */
+interface SplitDataset {
+  dataset: Record<string, unknown>
+  kept: TabularDataset
+  heldOut: TabularDataset
+  bytes: number
+  sentCsv?: string
+  heldOutCsv?: string
+  images?: PreparedImages
 }
 
 async function readDataset(
@@ -94,29 +116,119 @@ async function readDataset(
 }
 
 /**
- * Reads the dataset, keeps back a held-out slice (default 20 %, rows drawn by a seeded shuffle),
- * publishes only the rest in helia, and builds the job spec around that CID. Bad CSVs fail here
- * with DatasetError; the spec's own fields are checked by the scheduler afterwards.
+ * Reads the dataset, keeps back a held-out slice (default 20 %, rows drawn by a seeded shuffle;
+ * for image folders 20 % of every class), publishes only the rest in helia, and builds the job
+ * spec around that CID. Bad CSVs and image folders fail here with DatasetError (field errors for
+ * images); the spec's own fields are checked by the scheduler afterwards.
  */
 export async function prepareTrainJob(
   s: TrainSubmission,
-  c: { helia: Helia; requester: string; now: number }
+  c: { helia: Helia; requester: string; now: number; stagingDir?: string }
 ): Promise<PreparedTrainJob> {
-  if (typeof s.labelColumn !== 'string' || s.labelColumn === '') {
-    throw new TrainSubmissionError('give the name of the label column (e.g. "species")')
-  }
   const fraction = s.heldOut?.fraction ?? DEFAULT_HELD_OUT_FRACTION
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 0.5)) {
     throw new TrainSubmissionError('give a held-out fraction above 0 and at most 0.5 (e.g. 0.2)')
   }
   const seed = s.heldOut?.seed ?? randomInt(0, 2 ** 32 - 1)
-  const { text, name } = await readDataset(c.helia, s.dataset)
+  const split = (await isFolder(c.helia, s.dataset))
+    ? await splitImages(s, c, fraction, seed)
+    : await splitCsv(s, c.helia, fraction, seed)
+  try {
+    return buildJob(s, c, split, { fraction, seed })
+  } catch (err) {
+    await split.images?.dispose()
+    throw err
+  }
+}
+
+async function isFolder(helia: Helia, source: TrainSubmission['dataset']): Promise<boolean> {
+  if (typeof source !== 'object' || source === null) return false
+  if ('path' in source && typeof source.path === 'string') return isFolderSource(helia, source)
+  const cid = (source as { cid?: unknown }).cid
+  if (typeof cid !== 'string') return false
+  return isFolderSource(helia, { cid }).catch(() => false)
+}
+
+async function splitCsv(
+  s: TrainSubmission,
+  helia: Helia,
+  fraction: number,
+  seed: number
+): Promise<SplitDataset> {
+  if (typeof s.labelColumn !== 'string' || s.labelColumn === '') {
+    throw new TrainSubmissionError('give the name of the label column (e.g. "species")')
+  }
+  const { text, name } = await readDataset(helia, s.dataset)
   const all = parseCsvDataset(text, s.labelColumn)
   const { kept, heldOut } = holdOut(all, fraction, seed)
-  const classes = classesOf(kept)
   const csv = toCsv(kept)
   const bytes = new TextEncoder().encode(csv)
-  const { cid } = await importBytes(c.helia, bytes)
+  const { cid } = await importBytes(helia, bytes)
+  return {
+    dataset: { cid, name: safeName(name), format: 'csv', labelColumn: s.labelColumn },
+    kept,
+    heldOut,
+    bytes: bytes.byteLength,
+    sentCsv: csv,
+    heldOutCsv: toCsv(heldOut)
+  }
+}
+
+/** The image shape of a submission: its own, else a cnn-small's input shape, else 28 × 28 gray. */
+function imageShapeOf(s: TrainSubmission): ImageShape {
+  const fromModel = s.model?.kind === 'template' ? s.model.inputShape : undefined
+  const shape = s.imageShape ?? (fromModel?.length === 3 ? fromModel : [...DEFAULT_IMAGE_SHAPE])
+  const errors = imageShapeErrors('imageShape', shape)
+  if (errors.imageShape !== undefined) throw new TrainSpecError(errors)
+  return shape as ImageShape
+}
+
+async function splitImages(
+  s: TrainSubmission,
+  c: { helia: Helia; stagingDir?: string },
+  fraction: number,
+  seed: number
+): Promise<SplitDataset> {
+  if (s.labelColumn !== undefined) {
+    throw new TrainSpecError({
+      labelColumn: 'image folders take their labels from the class subfolders; remove it'
+    })
+  }
+  const shape = imageShapeOf(s)
+  const images = await prepareImages(c.helia, s.dataset, {
+    shape,
+    fraction,
+    seed,
+    maxBytes: MAX_TRAIN_DATASET_BYTES,
+    ...(c.stagingDir !== undefined && { stagingDir: c.stagingDir })
+  })
+  return {
+    dataset: { cid: images.cid, name: safeName(images.name), format: 'image-folder', imageShape: shape },
+    kept: images.kept.dataset,
+    heldOut: images.heldOut.dataset,
+    bytes: images.bytes,
+    images
+  }
+}
+
+/** A template without an input shape takes the images' shape when it is a cnn-small. */
+function modelFor(s: TrainSubmission, images: boolean, shape: unknown): ModelSpec {
+  const model = s.model ?? { kind: 'template', name: images ? 'cnn-small' : 'mlp' }
+  if (images && model.kind === 'template' && model.name === 'cnn-small' && model.inputShape === undefined) {
+    return { ...model, inputShape: shape as number[] }
+  }
+  return model
+}
+
+function buildJob(
+  s: TrainSubmission,
+  c: { requester: string; now: number },
+  split: SplitDataset,
+  held: { fraction: number; seed: number }
+): PreparedTrainJob {
+  const { kept, heldOut } = split
+  const images = split.images !== undefined
+  const classes = classesOf(kept)
   const loss = s.loss ?? 'categoricalCrossentropy'
   const epochs = s.epochs
   let budget = s.budget
@@ -124,17 +236,18 @@ export async function prepareTrainJob(
     budget = (BigInt(s.maxPricePerUnit) * BigInt(epochs)).toString()
   }
   const train: Record<string, unknown> = {
-    model: s.model ?? { kind: 'template', name: 'mlp' },
-    dataset: { cid, name: safeName(name), format: 'csv', labelColumn: s.labelColumn },
+    model: modelFor(s, images, split.dataset.imageShape),
+    dataset: split.dataset,
     preprocessing: {
-      normalize: true,
+      // images are scaled to [0, 1] already
+      normalize: !images,
       oneHot: loss !== 'sparseCategoricalCrossentropy',
       shuffleSeed: randomInt(0, 2 ** 32 - 1),
       validationSplit: 0.2,
       ...s.preprocessing
     },
     optimizer: s.optimizer ?? 'adam',
-    learningRate: s.learningRate ?? 0.01,
+    learningRate: s.learningRate ?? (images ? 0.005 : 0.01),
     loss,
     metrics: ['accuracy'],
     epochs,
@@ -144,7 +257,7 @@ export async function prepareTrainJob(
       rows: kept.labels.length,
       features: kept.featureNames.length,
       classes: classes.length,
-      bytes: bytes.byteLength
+      bytes: split.bytes
     }
   }
   const spec = {
@@ -160,8 +273,9 @@ export async function prepareTrainJob(
   }
   return {
     spec,
-    sent: { dataset: kept, csv },
-    heldOut: { dataset: heldOut, csv: toCsv(heldOut), fraction, seed }
+    sent: { dataset: kept, ...(split.sentCsv !== undefined && { csv: split.sentCsv }) },
+    heldOut: { dataset: heldOut, ...(split.heldOutCsv !== undefined && { csv: split.heldOutCsv }), ...held },
+    ...(split.images && { images: split.images })
   }
 }
 

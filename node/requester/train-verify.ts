@@ -7,14 +7,19 @@ import type { JobSpec } from '../../scheduler/index.js'
 import { exportDirectory } from '../../storage/files/index.js'
 import type { TaskOutput } from '../../storage/repos/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
+import { readImageFolder } from '../trainer/image-folder.js'
+import type { ImageShape } from '../trainer/image-resize.js'
 import {
+  type DatasetSpec,
   type EpochMetrics,
   JOB_FILES,
   MAX_MODEL_PARAMS,
   parseCsvDataset,
+  type TabularDataset,
   verificationData,
   verifyModel
 } from '../trainer/index.js'
+import { HELD_OUT_IMAGES, SENT_IMAGES } from './train-images.js'
 import { HELD_OUT_CSV, SENT_CSV, type TrainJobStore, type VerificationRecord } from './train-store.js'
 
 export const MODEL_FETCH_TIMEOUT_MS = 60_000
@@ -64,9 +69,29 @@ async function readMetrics(path: string): Promise<DeliveredMetrics> {
   return value
 }
 
+/** The rows workers received and the held-out rows of a job, read back from the store. */
+async function storedDatasets(
+  store: TrainJobStore,
+  jobId: string,
+  dataset: DatasetSpec
+): Promise<{ sent: TabularDataset; held: TabularDataset }> {
+  if (dataset.format === 'image-folder') {
+    const shape = dataset.imageShape as ImageShape
+    return {
+      sent: (await readImageFolder(store.imagesDir(jobId, SENT_IMAGES), shape)).dataset,
+      held: (await readImageFolder(store.imagesDir(jobId, HELD_OUT_IMAGES), shape)).dataset
+    }
+  }
+  const label = dataset.labelColumn ?? ''
+  return {
+    sent: parseCsvDataset(await store.readCsv(jobId, SENT_CSV), label),
+    held: parseCsvDataset(await store.readCsv(jobId, HELD_OUT_CSV), label)
+  }
+}
+
 /**
  * The requester's check of a delivered training task: fetch the final folder (the output of the
- * last epoch) from the worker, evaluate `model/` on the held-out rows no worker ever received and
+ * last epoch) from the worker, evaluate `model/` on the held-out rows (or images) no worker ever received and
  * on the worker's own validation rows (rebuilt here), and compare with the metrics it reported
  * (`verifyModel`: tolerant of float differences between backends, not of an untrained model or
  * inflated metrics). An accepted model is moved to `<resultsDir>/model/` with `metrics.json`.
@@ -115,9 +140,7 @@ export async function verifyTrainResult(
     } catch (err) {
       return rejected(who, `metrics.json is missing or unreadable: ${describeError(err)}`)
     }
-    const label = train.dataset.labelColumn ?? ''
-    const sent = parseCsvDataset(await c.store.readCsv(task.jobId, SENT_CSV), label)
-    const held = parseCsvDataset(await c.store.readCsv(task.jobId, HELD_OUT_CSV), label)
+    const { sent, held } = await storedDatasets(c.store, task.jobId, train.dataset)
     const data = verificationData(sent, held, train.preprocessing)
     const verdict = await verifyModel({
       modelDir: join(staged, JOB_FILES.model),

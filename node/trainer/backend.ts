@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import * as tfjs from '@tensorflow/tfjs'
 import * as wasm from '@tensorflow/tfjs-backend-wasm'
+import { registerMissingWasmKernels } from './wasm-kernels.js'
 
 export type Tf = typeof tfjs
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
@@ -62,6 +63,7 @@ async function tryNative(name: BackendName, module: string, skipped: string[]): 
 async function startWasm(threads: number): Promise<BackendInfo | undefined> {
   wasm.setWasmPaths(wasmBinariesDir())
   wasm.setThreadsCount(threads)
+  registerMissingWasmKernels()
   if (!(await tfjs.setBackend('wasm'))) return undefined
   await tfjs.ready()
   return {

@@ -30,6 +30,19 @@ export const MAX_ROWS = 10_000_000
 export const MAX_COLUMNS = 100_000
 export const MAX_CLASSES = 10_000
 
+/** Image-folder datasets: most images, classes and bytes of one image file. */
+export const MAX_IMAGES = 50_000
+export const MAX_IMAGE_CLASSES = 1_000
+export const MAX_IMAGE_BYTES = 16 * 1024 * 1024
+/** Most pixels of one decoded image (checked from its header before anything is allocated). */
+export const MAX_IMAGE_PIXELS = 16 * 1024 * 1024
+/** Largest height or width images are resized to. */
+export const MAX_IMAGE_SIDE = 512
+/** Most values (images × height × width × channels) of a whole image dataset in memory. */
+export const MAX_IMAGE_DATASET_VALUES = 64 * 1024 * 1024
+/** The image shape [height, width, channels] when a submission names none. */
+export const DEFAULT_IMAGE_SHAPE: readonly [number, number, number] = [28, 28, 1]
+
 /** Largest model.json / state.json accepted from a checkpoint or a delivered model. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024
 
@@ -39,6 +52,7 @@ export const JOB_FILES = {
   csv: 'data.csv',
   npyFeatures: 'x.npy',
   npyLabels: 'y.npy',
+  images: 'images',
   resume: 'checkpoint',
   checkpoints: 'checkpoints',
   model: 'model',

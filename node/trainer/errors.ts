@@ -24,6 +24,24 @@ export class DatasetError extends RynusError {
   }
 }
 
+/**
+ * An image folder cannot be used: a file that is no PNG/JPEG, an empty or single class, an image
+ * too large to decode. `fields` maps `dataset` or `dataset["<class>/<file>"]` to the problem.
+ */
+export class ImageDatasetError extends DatasetError {
+  readonly fields: Record<string, string>
+
+  constructor(fields: Record<string, string>) {
+    const entries = Object.entries(fields)
+    const first = entries
+      .slice(0, 3)
+      .map(([path, problem]) => `${path}: ${problem}`)
+      .join('; ')
+    super(`${first}${entries.length > 3 ? ` (and ${entries.length - 3} more)` : ''}`)
+    this.fields = fields
+  }
+}
+
 /** A checkpoint to resume from does not belong to this job or is damaged. */
 export class CheckpointError extends RynusError {
   constructor(message: string) {

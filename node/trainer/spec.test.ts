@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { FieldErrors } from '../../scheduler/spec/field-checks.js'
 import { TrainSpecError } from './errors.js'
 import { checkModelTopology } from './model-safety.js'
-import { validateTrainParams } from './spec.js'
+import { trainParamErrors, validateTrainParams } from './spec.js'
 import { resolveModel } from './templates.js'
 import { speciesParams } from './test-support.js'
 
@@ -51,9 +51,28 @@ describe('training parameters', () => {
     assert.match(specErrors(speciesParams({ learningRate: 1e12 })).learningRate!, /from 0 to 1000/)
   })
 
-  it('refuses image folders with the formats that work', () => {
-    const fields = specErrors(speciesParams({ dataset: { cid: 'x', name: 'imgs', format: 'image-folder' } }))
-    assert.match(fields['dataset.format']!, /not supported yet; give the images as csv or npy/)
+  it('takes image folders with an image shape that matches a cnn-small', () => {
+    const images = { cid: 'x', name: 'shapes', format: 'image-folder', imageShape: [28, 28, 1] }
+    const cnn = { kind: 'template', name: 'cnn-small', inputShape: [28, 28, 1] }
+    assert.deepEqual(trainParamErrors(speciesParams({ dataset: images, model: cnn })), {})
+    const params = validateTrainParams(speciesParams({ dataset: images, model: cnn }))
+    assert.deepEqual(params.dataset.imageShape, [28, 28, 1])
+    const fields = specErrors(
+      speciesParams({
+        dataset: { ...images, imageShape: [28, 28, 2], labelColumn: 'species' },
+        model: { ...cnn, inputShape: [32, 32, 3] }
+      })
+    )
+    assert.match(fields['dataset.imageShape']!, /1 \(gray\) or 3 \(RGB\) channels/)
+    assert.match(fields['dataset.labelColumn']!, /labels from the class subfolders/)
+    const mismatch = specErrors(
+      speciesParams({ dataset: images, model: { ...cnn, inputShape: [32, 32, 3] } })
+    )
+    assert.match(mismatch['model.inputShape']!, /imageShape \[28, 28, 1\]/)
+    const csvShape = speciesParams({
+      dataset: { ...(speciesParams().dataset as object), imageShape: [28, 28, 1] }
+    })
+    assert.match(specErrors(csvShape)['dataset.imageShape']!, /only image-folder/)
   })
 
   it('refuses a template layer of 10^9 units', () => {

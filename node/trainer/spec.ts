@@ -16,6 +16,7 @@ import {
   MAX_PATIENCE
 } from './constants.js'
 import { TrainSpecError } from './errors.js'
+import { imageShapeErrors } from './image-resize.js'
 import { checkModelTopology } from './model-safety.js'
 
 export const TEMPLATE_NAMES = ['mlp', 'cnn-small', 'lstm-small'] as const
@@ -56,12 +57,14 @@ export interface TemplateModelSpec {
 export type ModelSpec = LayersModelSpec | TemplateModelSpec
 
 export interface DatasetSpec {
-  /** CID of the dataset asset (the CSV file, or the folder with x.npy and y.npy). */
+  /** CID of the dataset asset (the CSV file, the folder with x.npy and y.npy, or the folder of class subfolders of images). */
   cid: string
   name: string
   format: (typeof DATASET_FORMATS)[number]
   /** CSV: the header name of the label column. */
   labelColumn?: string
+  /** image-folder: [height, width, channels] every image is resized to (channels 1 = gray, 3 = RGB). */
+  imageShape?: number[]
 }
 
 export interface Preprocessing {
@@ -173,16 +176,38 @@ function checkModel(errors: FieldErrors, model: unknown): void {
 }
 
 function checkDataset(errors: FieldErrors, dataset: unknown): void {
-  if (!checkObject(errors, 'dataset', dataset, ['cid', 'name', 'format', 'labelColumn'])) return
+  if (!checkObject(errors, 'dataset', dataset, ['cid', 'name', 'format', 'labelColumn', 'imageShape'])) return
   checkString(errors, 'dataset.cid', dataset.cid, 200)
   checkString(errors, 'dataset.name', dataset.name, 255)
   if (!checkOneOf(errors, 'dataset.format', dataset.format, DATASET_FORMATS)) return
   if (dataset.format === 'image-folder') {
-    errors.add('dataset.format', 'image folders are not supported yet; give the images as csv or npy tensors')
-  } else if (dataset.format === 'csv') {
+    errors.merge(imageShapeErrors('dataset.imageShape', dataset.imageShape))
+  } else if (dataset.imageShape !== undefined) {
+    errors.add('dataset.imageShape', 'only image-folder datasets are resized to a shape; remove it')
+  }
+  if (dataset.format === 'csv') {
     checkString(errors, 'dataset.labelColumn', dataset.labelColumn, 255)
   } else if (dataset.labelColumn !== undefined) {
-    errors.add('dataset.labelColumn', 'npy datasets take their labels from y.npy; remove it')
+    errors.add(
+      'dataset.labelColumn',
+      dataset.format === 'npy'
+        ? 'npy datasets take their labels from y.npy; remove it'
+        : 'image folders take their labels from the class subfolders; remove it'
+    )
+  }
+}
+
+/** An image folder's shape and a cnn-small's input shape must be the same image. */
+function checkImageModel(errors: FieldErrors, model: unknown, dataset: unknown): void {
+  const d = dataset as Record<string, unknown> | undefined
+  const m = model as Record<string, unknown> | undefined
+  if (d?.format !== 'image-folder' || m?.kind !== 'template' || m.name !== 'cnn-small') return
+  if (!Array.isArray(d.imageShape) || !Array.isArray(m.inputShape)) return
+  if (m.inputShape.join() !== d.imageShape.join()) {
+    errors.add(
+      'model.inputShape',
+      `cnn-small takes the images as they are; give the dataset's imageShape [${d.imageShape.join(', ')}]`
+    )
   }
 }
 
@@ -202,6 +227,7 @@ export function trainParamErrors(input: unknown): Record<string, string> {
   if (!checkObject(errors, '', input, PARAMS)) return { train: errors.fields[''] ?? 'give an object' }
   checkModel(errors, input.model)
   checkDataset(errors, input.dataset)
+  checkImageModel(errors, input.model, input.dataset)
   checkPreprocessing(errors, input.preprocessing)
   checkOneOf(errors, 'optimizer', input.optimizer, OPTIMIZERS)
   if (
@@ -272,7 +298,8 @@ export function validateTrainParams(input: unknown): TrainParams {
       cid: d.cid,
       name: d.name,
       format: d.format,
-      ...(d.labelColumn !== undefined && { labelColumn: d.labelColumn })
+      ...(d.labelColumn !== undefined && { labelColumn: d.labelColumn }),
+      ...(d.imageShape !== undefined && { imageShape: [...d.imageShape] })
     },
     preprocessing: {
       normalize: pre.normalize,

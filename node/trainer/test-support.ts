@@ -22,6 +22,22 @@ export function speciesParams(overrides: Record<string, unknown> = {}): Record<s
   }
 }
 
+/** The small CNN on 28 × 28 grayscale shapes, as a requester would submit it. */
+export function shapesParams(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model: { kind: 'template', name: 'cnn-small', filters: [8, 16], hidden: [32], inputShape: [28, 28, 1] },
+    dataset: { cid: 'bafkreishapes', name: 'shapes', format: 'image-folder', imageShape: [28, 28, 1] },
+    preprocessing: { normalize: false, oneHot: true, shuffleSeed: 3, validationSplit: 0.2 },
+    optimizer: 'adam',
+    learningRate: 0.005,
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+    epochs: 20,
+    batchSize: 32,
+    ...overrides
+  }
+}
+
 /** A scratch folder the sandbox uid can traverse (it may run as another uid than the test). */
 export async function makeScratch(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'rynus-trainer-test-'))

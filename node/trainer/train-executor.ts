@@ -40,7 +40,7 @@ export interface TrainExecutorOptions {
 }
 
 export interface TrainTask {
-  /** Host job folder holding the dataset (data.csv, or x.npy + y.npy); outputs are written here. */
+  /** Host job folder holding the dataset (data.csv, x.npy + y.npy, or images/<class>/…); outputs are written here. */
   jobDir: string
   /** Training parameters (validated here, and again inside the sandbox). */
   params: unknown
@@ -128,8 +128,16 @@ export class TrainExecutor {
         'ERR_TRAIN_LIMITS'
       )
     }
-    const dataFiles =
-      params.dataset.format === 'npy' ? [JOB_FILES.npyFeatures, JOB_FILES.npyLabels] : [JOB_FILES.csv]
+    if (params.dataset.format === 'image-folder') {
+      const info = await lstat(join(task.jobDir, JOB_FILES.images)).catch(() => undefined)
+      if (!info?.isDirectory())
+        throw new DatasetError(`${JOB_FILES.images}/ is not a folder in the job folder ${task.jobDir}`)
+    }
+    const dataFiles = {
+      npy: [JOB_FILES.npyFeatures, JOB_FILES.npyLabels],
+      csv: [JOB_FILES.csv],
+      'image-folder': []
+    }[params.dataset.format]
     for (const name of dataFiles) {
       const info = await lstat(join(task.jobDir, name)).catch(() => undefined)
       if (!info?.isFile()) throw new DatasetError(`${name} is not a file in the job folder ${task.jobDir}`)

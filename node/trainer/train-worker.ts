@@ -2,8 +2,8 @@
  * The training process: `node dist/node/trainer/train-worker.js [jobDir] [--backend auto|wasm|cpu]`.
  * Started by TrainExecutor inside the sandbox (jobDir = /job), never on the node's event loop.
  *
- * Reads spec.json (validated again here: the process trusts nothing it is given), data.csv or
- * x.npy + y.npy, and an optional checkpoint/ to resume from; writes checkpoints/ckpt-<epoch>/
+ * Reads spec.json (validated again here: the process trusts nothing it is given), data.csv,
+ * x.npy + y.npy or images/<class>/<image> (decoded and resized here, inside the sandbox), and an optional checkpoint/ to resume from; writes checkpoints/ckpt-<epoch>/
  * after every epoch, model/ and metrics.json at the end. Prints one JSON event per line on
  * stdout: start, epoch, done, or error (with the error's code); everything else goes to stderr.
  */
@@ -14,6 +14,8 @@ import { type BackendName, selectBackend } from './backend.js'
 import { JOB_FILES, MAX_JSON_BYTES } from './constants.js'
 import { datasetFromNpy, parseCsvDataset, type TabularDataset } from './dataset.js'
 import { DatasetError, TrainSpecError } from './errors.js'
+import { readImageFolder } from './image-folder.js'
+import type { ImageShape } from './image-resize.js'
 import { readRegularFile } from './model-files.js'
 import { parseNpy } from './npy.js'
 import { prepareTrainingData } from './preprocess.js'
@@ -42,6 +44,10 @@ async function readDataset(jobDir: string, params: TrainParams): Promise<Tabular
     readRegularFile(join(jobDir, name), MAX_DATA_BYTES).catch((err: Error) => {
       throw new DatasetError(`${name} cannot be read (${err.message})`)
     })
+  if (params.dataset.format === 'image-folder') {
+    const shape = params.dataset.imageShape as ImageShape
+    return (await readImageFolder(join(jobDir, JOB_FILES.images), shape)).dataset
+  }
   if (params.dataset.format === 'npy') {
     const x = parseNpy(await file(JOB_FILES.npyFeatures), JOB_FILES.npyFeatures)
     const y = parseNpy(await file(JOB_FILES.npyLabels), JOB_FILES.npyLabels)

@@ -180,7 +180,11 @@ export class TrainTaskRunner {
     const train = spec.train!
     const opts = { signal, timeoutMs: INPUT_FETCH_TIMEOUT_MS }
     let bytes: number
-    if (train.dataset.format === 'npy') {
+    if (train.dataset.format === 'image-folder') {
+      // class subfolders of image files; the training process decodes them inside the sandbox
+      bytes = (await exportDirectory(this.c.helia, train.dataset.cid, join(jobDir, JOB_FILES.images), opts))
+        .size
+    } else if (train.dataset.format === 'npy') {
       const folder = join(jobDir, 'dataset')
       bytes = (await exportDirectory(this.c.helia, train.dataset.cid, folder, opts)).size
       for (const name of [JOB_FILES.npyFeatures, JOB_FILES.npyLabels]) {

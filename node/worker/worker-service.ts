@@ -20,12 +20,13 @@ import {
 } from '../../scheduler/index.js'
 import { DEFAULT_WORKER_STAKE, type WorkerSettlement } from '../chain/index.js'
 import type { NodeConfig } from '../config/config.js'
-import { capabilitiesOf, GpuMonitor, type HardwareInventory } from '../hardware/index.js'
+import { capabilitiesOf, GpuMonitor, type HardwareInventory, type HardwareSample } from '../hardware/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { RenderTaskRunner, type TaskHandle } from './render-task-runner.js'
 import { readBlock } from './task-support.js'
 import { TrainTaskRunner } from './train-task-runner.js'
 import { prepareWorkRoot } from './work-dir.js'
+import { settingsOf, type WorkerSettings } from './worker-settings.js'
 
 export const SPEC_FETCH_TIMEOUT_MS = 10_000
 export const HARDWARE_POLL_MS = 30_000
@@ -72,7 +73,6 @@ export class WorkerService {
   private trainRunner?: TrainTaskRunner
   private inventory?: HardwareInventory
   private stopOffers?: () => void
-  private paused = false
 
   constructor(opts: WorkerServiceOptions, components: WorkerServiceComponents) {
     this.opts = opts
@@ -144,7 +144,9 @@ export class WorkerService {
         })
       }
     }
-    this.log.info('worker ready', { capabilities: this.capabilities().join(' ') })
+    this.log.info(this.paused ? 'worker ready but paused by its operator' : 'worker ready', {
+      capabilities: this.capabilities().join(' ')
+    })
   }
 
   async stop(): Promise<void> {
@@ -156,20 +158,42 @@ export class WorkerService {
     await this.monitor?.stop()
   }
 
-  /** Whether the operator lets this worker take new work (bids and awards); running tasks go on either way. */
-  get accepting(): boolean {
-    return !this.paused
+  private get paused(): boolean {
+    return this.opts.config.paused
   }
 
   /** Stops bidding and declines awards until `resume()`; tasks already running finish. */
   pause(): void {
     if (!this.paused) this.log.info('worker paused: no new bids or awards')
-    this.paused = true
+    this.opts.config.paused = true
   }
 
   resume(): void {
     if (this.paused) this.log.info('worker resumed: bidding on offers again')
-    this.paused = false
+    this.opts.config.paused = false
+  }
+
+  /** What the operator can change while the worker runs. */
+  settings(): WorkerSettings {
+    return settingsOf(this.opts.config)
+  }
+
+  /**
+   * Applies a checked settings change (see parseSettingsPatch) at once: the next offer is weighed
+   * with it, and a new price goes out in a fresh capacity record.
+   */
+  applySettings(patch: Partial<WorkerSettings>): WorkerSettings {
+    const { paused, ...rest } = patch
+    if (paused === true) this.pause()
+    if (paused === false) this.resume()
+    Object.assign(this.opts.config, rest)
+    if (rest.priceFloorPerUnit !== undefined) void this.publisher?.publishNow()
+    return this.settings()
+  }
+
+  /** The hardware probes kept for the operator's charts (empty when the inventory was given, in tests). */
+  hardwareHistory(): HardwareSample[] {
+    return this.monitor?.history() ?? []
   }
 
   /** What the hardware probe saw last (GPUs, CPU, memory, disk, Blender, sandbox). */

@@ -4,9 +4,21 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
+import { loadConfig } from '../../node/config/load.js'
+import type { HardwareSample } from '../../node/hardware/index.js'
 import type { RynusNode } from '../../node/rynus-node.js'
+import type { WorkerSettings } from '../../node/worker/worker-settings.js'
 import { importBytes } from '../../storage/files/index.js'
 import { dialAddress, removeTempDirs, startTestNode } from './harness.js'
+
+/** GET /worker and PUT /worker/settings answers, as far as the test reads them. */
+interface WorkerAnswer {
+  enabled: boolean
+  settings: WorkerSettings
+  history: HardwareSample[]
+  capacity: { priceFloorPerUnit: string }
+  error: { fields: Record<string, string> }
+}
 
 describe('the local HTTP API', () => {
   let node: RynusNode
@@ -144,5 +156,51 @@ describe('the local HTTP API', () => {
         `an error for ${field}: ${JSON.stringify(body.error.fields)}`
       )
     }
+  })
+
+  it('lets the operator pause the worker and change its prices and hours, kept in config.json', async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) })
+      })
+      return { status: res.status, body: (await res.json()) as WorkerAnswer }
+    }
+    const before = await call('GET', '/worker')
+    assert.equal(before.body.enabled, true)
+    assert.equal(before.body.settings.paused, false)
+    assert.ok(before.body.history.length >= 1, 'the hardware probe so far, for the charts')
+    assert.ok(before.body.history[0]!.cpuLoadPercent >= 0)
+
+    const change = {
+      paused: true,
+      priceFloorPerUnit: '2000',
+      allowedHours: ['22:00-07:00'],
+      markupPercent: 10
+    }
+    const put = await call('PUT', '/worker/settings', change)
+    assert.equal(put.status, 200)
+    assert.deepEqual(put.body.settings, change)
+    const after = await call('GET', '/worker')
+    assert.deepEqual(after.body.settings, change)
+    assert.equal(after.body.capacity.priceFloorPerUnit, '2000', 'the price advertised from now on')
+    const saved = await loadConfig(node.dataDir)
+    assert.equal(saved.worker.paused, true)
+    assert.equal(saved.worker.priceFloorPerUnit, '2000')
+    assert.deepEqual(saved.worker.allowedHours, ['22:00-07:00'])
+
+    const bad = await call('PUT', '/worker/settings', { paused: 'yes', allowedHours: ['night'], slots: 9 })
+    assert.equal(bad.status, 400)
+    assert.deepEqual(Object.keys(bad.body.error.fields).sort(), ['allowedHours', 'paused', 'slots'])
+    assert.deepEqual(
+      (await call('GET', '/worker')).body.settings,
+      change,
+      'nothing of a bad change is applied'
+    )
+    assert.equal((await loadConfig(node.dataDir)).worker.markupPercent, 10)
+
+    const resumed = await call('PUT', '/worker/settings', { paused: false })
+    assert.equal(resumed.body.settings.paused, false)
   })
 })

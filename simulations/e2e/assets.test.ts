@@ -185,7 +185,7 @@ describe('assets through the HTTP API and the CLI', () => {
         /without \/ or \\/
       ],
       ['/assets', { method: 'POST', body: 'x' }, 400, 'ERR_BAD_REQUEST', /\?name=scene\.blend/],
-      ['/assets?name=f&kind=folder', { method: 'POST', body: 'not a tar' }, 400, 'ERR_ARCHIVE', /archive/]
+      ['/assets?name=f&kind=folder', { method: 'POST', body: 'not a tar' }, 400, 'ERR_BAD_ARCHIVE', /archive/]
     ]
     for (const [path, init, status, code, message] of cases) {
       const res = await api(path, init)

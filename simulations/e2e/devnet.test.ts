@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEVNET_NODES } from '../../node/devnet/plan.js'
-import { checkPages, checkRenderFlow } from '../../webui/e2e/pages.js'
+import {
+  checkPages,
+  checkRenderFlow,
+  checkTrainFlow,
+  checkWalletAfterPayment,
+  checkWorkerSettings
+} from '../../webui/e2e/pages.js'
 import { removeTempDirs, startTestNode, waitFor } from './harness.js'
 
 const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 /** Git-ignored; a person can look at what the UI showed. */
 const SCENE = fileURLToPath(new URL('../../../simulations/assets/sample-scene.blend', import.meta.url))
 const SCREENSHOTS = fileURLToPath(new URL('../../../screenshots/webui', import.meta.url))
+const SPECIES = fileURLToPath(new URL('../../../simulations/assets/train/species.csv', import.meta.url))
 
 interface DevnetSummary {
   connectedSeconds: number
@@ -88,12 +95,26 @@ describe('rynus-node devnet', () => {
         bootstrap: [`/ip4/127.0.0.1/tcp/${port}/p2p/${requester.peerId}`]
       })
       assert.ok(await waitFor(() => visitor.libp2p.getConnections().length > 0), 'the visitor joined')
-      await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
-      await visitor.stop()
+      try {
+        await checkPages(s.ui, SCREENSHOTS, { disconnectPeer: () => visitor.stop() })
+      } finally {
+        await visitor.stop()
+      }
 
       // a person renders the sample scene from the web UI: upload, estimate, submit, watch, download
       const render = await checkRenderFlow(s.ui, SCENE, SCREENSHOTS)
       console.log(`# web UI render: job ${render.jobId} completed ${render.secondsToComplete} s after Submit`)
+
+      // a person trains a model from the web UI: upload a CSV, estimate, submit, watch the charts, download
+      const trained = await checkTrainFlow(s.ui, SPECIES, SCREENSHOTS)
+      console.log(`# web UI training: job ${trained} completed and its model downloaded`)
+
+      // the requester's wallet shows the job's escrow and the workers paid, with transactions
+      await checkWalletAfterPayment(s.ui, SCREENSHOTS)
+      // an operator pauses and resumes worker-1 and changes its price on that node's own UI
+      const worker = s.nodes.find((n) => n.name === 'worker-1')!
+      const workerToken = (await readFile(join(baseDir, 'worker-1', 'api-token'), 'utf8')).trim()
+      await checkWorkerSettings(`${worker.api}/#token=${workerToken}`, SCREENSHOTS)
     })
     assert.equal(first.code, 0, `Ctrl-C stops the devnet cleanly (exit 0); stderr: ${first.stderr}`)
     console.log(`# devnet: all nodes connected ${first.summary.connectedSeconds} s after start`)

@@ -134,6 +134,23 @@ describe('render jobs paid on a real chain', { timeout: 600_000 }, () => {
       w1: (await w1.settlement!.worker.balances()).market.withdrawable,
       w2: (await w2.settlement!.worker.balances()).market.withdrawable
     }
+    // a budget beyond the wallet is refused before anything is stored or offered
+    const { cid, size } = await importFile(requester.helia, SCENE)
+    const tooDear = requester.requester!.submitRender({
+      input: { cid, name: 'sample-scene.blend', size },
+      frames: { start: 1, end: 2 },
+      maxPricePerUnit: (before.requester * 10n).toString()
+    })
+    await assert.rejects(tooDear, (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ERR_INSUFFICIENT_BALANCE')
+      assert.match(
+        err.message,
+        /out of funds: the node's wallet 0x[0-9a-fA-F]{40} holds [\d.]+ RYN but this job's budget is/
+      )
+      return true
+    })
+    assert.deepEqual(await requester.requester!.list(), [], 'no job was recorded')
+
     const jobId = await submit(requester, { start: 1, end: 6 })
     assert.equal(await finished(requester, jobId), 'completed')
     const history = await requester.requester!.history(jobId)

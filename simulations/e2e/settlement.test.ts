@@ -10,7 +10,12 @@ import { JsonRpcProvider, parseEther } from 'ethers'
 import { connectRynusToken } from '../../contracts/types/RynusToken.js'
 import { ApiServer } from '../../node/api/server.js'
 import { registerWalletRoutes } from '../../node/api/wallet-routes.js'
-import { type NodeSettlement, openSettlement, walletAddress } from '../../node/chain/index.js'
+import {
+  type NodeSettlement,
+  openSettlement,
+  type WalletHistory,
+  walletAddress
+} from '../../node/chain/index.js'
 import { defaultConfig } from '../../node/config/config.js'
 import { validateConfig } from '../../node/config/load.js'
 import { ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from '../../node/data-dir.js'
@@ -164,6 +169,25 @@ describe('settlement on the devnet chain', () => {
     assert.equal(BigInt(out.withdrawn), (99n * TOKEN) / 10n)
     assert.equal(BigInt(out.balances.wallet.tokens), 900n * TOKEN + (99n * TOKEN) / 10n)
     assert.equal(BigInt(out.balances.market.withdrawable), 0n)
+
+    // the wallet page's history: the earning and the withdrawal, each with its transaction
+    const res = await fetch(`http://127.0.0.1:${api.address().port}/api/v1/wallet/history`, {
+      headers: { authorization: `Bearer ${node('worker-1').token}` }
+    })
+    assert.equal(res.status, 200)
+    const history = (await res.json()) as WalletHistory
+    const kinds = history.entries.map((e) => [e.kind, BigInt(e.amount)])
+    assert.deepEqual(kinds, [
+      ['withdrawn', (99n * TOKEN) / 10n],
+      ['earned', (99n * TOKEN) / 10n]
+    ])
+    assert.equal(history.entries[1]!.taskId, taskId.toString())
+    assert.equal(history.entries[1]!.jobId, jobId.toString())
+    for (const entry of history.entries) {
+      const receipt = await worker.client.provider.getTransactionReceipt(entry.txHash)
+      assert.equal(receipt?.status, 1, `${entry.kind} names a mined transaction`)
+    }
+    assert.deepEqual(history.escrows, [], 'the worker escrowed nothing')
   })
 
   it('keeps each node its wallet when the devnet starts again on a fresh chain', async () => {

@@ -178,7 +178,7 @@ describe('AssetStore on real helia and level', () => {
           yield evil
         })()
       ),
-      { code: 'ERR_ARCHIVE' }
+      { code: 'ERR_BAD_ARCHIVE' }
     )
     assert.ok(!(await store.list()).some((a) => a.name === 'evil'))
   })

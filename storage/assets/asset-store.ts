@@ -14,7 +14,7 @@ import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
 import { AssetIndex } from './asset-index.js'
 import type { CompressMode } from './codec.js'
-import { ASSET_STAGING_DIR, ASSETS_DB_DIR } from './constants.js'
+import { ASSET_STAGING_DIR, ASSETS_DB_DIR, MAX_ARCHIVE_ENTRIES } from './constants.js'
 import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
 import { type AssetProgress, ProgressMeter } from './progress.js'
 import type { AssetKind, AssetRecord, ImportMarker } from './records.js'
@@ -173,7 +173,7 @@ export class AssetStore {
   async addArchive(
     name: string,
     tar: AsyncIterable<Uint8Array>,
-    opts: AddOptions = {}
+    opts: AddOptions & { maxEntries?: number } = {}
   ): Promise<AssetRecord> {
     checkAssetName(name)
     const staging = join(this.#opts.dataDir, ASSET_STAGING_DIR, `folder-${randomBytes(6).toString('hex')}`)
@@ -182,12 +182,13 @@ export class AssetStore {
       await mkdir(root, { recursive: true })
       // uncompressed, the folder is stored as large as it arrives: refuse it before the disk fills
       const { usedBytes, quotaBytes, freeBytes } = this.usage()
-      await unpackTar(tar, root, (unpacked) => {
+      await unpackTar(tar, root, opts.maxEntries ?? MAX_ARCHIVE_ENTRIES, (unpacked) => {
         if (opts.compress === 'none' && freeBytes !== undefined && unpacked > freeBytes) {
           throw new QuotaExceededError(name, undefined, usedBytes, quotaBytes)
         }
       })
-      const record = await this.add(root, { ...opts, name })
+      const { maxEntries: _, ...addOpts } = opts
+      const record = await this.add(root, { ...addOpts, name })
       return record
     } finally {
       await rm(staging, { recursive: true, force: true })

@@ -10,6 +10,9 @@ export const ASSET_STAGING_DIR = 'uploads'
  */
 export const BLOCK_READ_CONCURRENCY = 8
 
+/** Most files and folders one folder upload (a tar stream) may hold, unless the caller says otherwise. */
+export const MAX_ARCHIVE_ENTRIES = 200_000
+
 /** Progress callbacks fire at most this often (plus a final one). */
 export const PROGRESS_INTERVAL_MS = 250
 

@@ -67,6 +67,6 @@ export class CompressedInputError extends RynusError {
 /** A folder upload (tar stream) that is malformed or names entries Rynus will not write. */
 export class ArchiveError extends RynusError {
   constructor(reason: string) {
-    super(`the folder archive is not usable: ${reason}`, 'ERR_ARCHIVE')
+    super(`the folder archive is not usable: ${reason}`, 'ERR_BAD_ARCHIVE')
   }
 }

@@ -234,16 +234,20 @@ export async function* extractTar(source: AsyncIterable<Uint8Array>): AsyncGener
 }
 
 /**
- * Unpacks a tar stream under `root` (paths checked by extractTar). `onFile` sees the running
+ * Unpacks a tar stream of at most `maxEntries` entries under `root` (paths checked by
+ * extractTar). `onFile` sees the running
  * total of file bytes before each file is written and may throw to stop.
  */
 export async function unpackTar(
   tar: AsyncIterable<Uint8Array>,
   root: string,
+  maxEntries: number,
   onFile: (totalBytes: number) => void
 ): Promise<void> {
   let total = 0
+  let entries = 0
   for await (const entry of extractTar(tar)) {
+    if (++entries > maxEntries) throw new ArchiveError(`it holds more than ${maxEntries} files and folders`)
     const target = join(root, ...entry.path.split('/'))
     if (entry.type === 'directory') {
       await mkdir(target, { recursive: true })

@@ -10,14 +10,27 @@ import { collectConsoleErrors, launchBrowser } from './browser.js'
 import { checkRenderPages, checkWorkersPage, type ShotFn, statValue } from './compute-pages.js'
 import { parseUiAddress, TIMEOUT_MS, waitFor } from './support.js'
 
+export { checkWalletAfterPayment, checkWorkerSettings } from './operator-pages.js'
 export { checkRenderFlow, type RenderFlowResult } from './render-flow.js'
+export { checkTrainFlow } from './train-flow.js'
 
 export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 }
 ] as const
 
-const PAGES = ['Explorer', 'Workers', 'Peers', 'GPU for Render', 'Node', 'Help'] as const
+const PAGES = [
+  'Explorer',
+  'Workers',
+  'Peers',
+  'GPU for Render',
+  'GPU for AI',
+  'Node',
+  'Worker settings',
+  'Wallet',
+  'Guide',
+  'Help'
+] as const
 type PageName = (typeof PAGES)[number]
 
 interface Expected {
@@ -117,6 +130,25 @@ async function checkPage(page: Page, name: PageName, expected: Expected, shot: S
       await page.getByTestId('versions').filter({ hasText: expected.status.versions.rynus }).waitFor()
       const shown = await page.getByTestId('addresses').locator('li').count()
       assert.equal(shown, expected.status.addresses.length, 'the Node page lists every listening address')
+      break
+    }
+    case 'GPU for AI': {
+      if (expected.jobs !== undefined)
+        await page.getByTestId('jobs-table').or(page.getByText('No training jobs yet')).waitFor()
+      break
+    }
+    case 'Worker settings': {
+      if (expected.status.roles.includes('worker')) await page.getByTestId('worker-state').waitFor()
+      else await page.getByText('This node is not a worker').waitFor()
+      break
+    }
+    case 'Wallet': {
+      await page.getByTestId('wallet-address').or(page.getByText('Settlement is off on this node')).waitFor()
+      break
+    }
+    case 'Guide': {
+      await page.getByTestId('guide').getByRole('heading', { name: 'Rendering with Blender' }).waitFor()
+      await page.getByTestId('guide').getByRole('heading', { name: 'Out of funds' }).waitFor()
       break
     }
     case 'Help': {

@@ -9,8 +9,13 @@ import type {
   PeerInfo,
   RenderEstimate,
   RenderSubmission,
+  TrainEstimate,
+  TrainSubmission,
+  WalletHistory,
+  WalletView,
   WorkerInfo,
-  WorkerRole
+  WorkerRole,
+  WorkerSettings
 } from './lib/types.js'
 
 export type * from './lib/types.js'
@@ -97,6 +102,30 @@ export class ApiClient {
     return this.get<WorkerRole>('/worker', signal)
   }
 
+  /** Applies and keeps a change of this node's worker settings; field errors as ApiError.fields. */
+  async saveWorkerSettings(patch: Partial<WorkerSettings>): Promise<WorkerSettings> {
+    const body = await this.request<{ settings: WorkerSettings }>('PUT', '/worker/settings', patch)
+    return body.settings
+  }
+
+  wallet(signal?: AbortSignal): Promise<WalletView> {
+    return this.get<WalletView>('/wallet', signal)
+  }
+
+  walletHistory(signal?: AbortSignal): Promise<WalletHistory> {
+    return this.get<WalletHistory>('/wallet/history', signal)
+  }
+
+  /** Withdraws what the market owes this node (all of it without an amount) into its wallet. */
+  async withdraw(amount?: string): Promise<void> {
+    await this.request<unknown>('POST', '/wallet/withdraw', amount === undefined ? {} : { amount })
+  }
+
+  /** Stakes tokens from the node's wallet into the worker registry. */
+  async deposit(amount: string): Promise<void> {
+    await this.request<unknown>('POST', '/wallet/deposit', { amount })
+  }
+
   async jobs(signal?: AbortSignal): Promise<JobSummary[]> {
     const body = await this.get<{ jobs: JobSummary[] }>('/jobs', signal)
     return body.jobs
@@ -118,6 +147,25 @@ export class ApiClient {
   async submitRender(submission: RenderSubmission): Promise<string> {
     const body = await this.request<{ jobId: string }>('POST', '/jobs/render', submission)
     return body.jobId
+  }
+
+  /** Whether workers online can train the job, its most cost, and if not, why. Field errors as on submit. */
+  estimateTrain(submission: TrainSubmission, signal?: AbortSignal): Promise<TrainEstimate> {
+    return this.request<TrainEstimate>('POST', '/jobs/train/estimate', submission, signal)
+  }
+
+  async submitTrain(submission: TrainSubmission): Promise<string> {
+    const body = await this.request<{ jobId: string }>('POST', '/jobs/train', submission)
+    return body.jobId
+  }
+
+  /** A file of an accepted model (`model.json`, `weights.bin`, `metrics.json`) as a blob. */
+  async trainFile(jobId: string, file: string): Promise<Blob> {
+    const response = await this.send(
+      'GET',
+      `/jobs/${encodeURIComponent(jobId)}/train/${encodeURIComponent(file)}`
+    )
+    return response.blob()
   }
 
   /** One accepted frame as a blob, with the file name the node gives it. */

@@ -84,12 +84,48 @@ export const NAV_ITEMS: NavItem[] = [
     component: defineAsyncComponent(() => import('./pages/RenderJobsPage.vue'))
   },
   {
+    path: '/ai',
+    label: 'GPU for AI',
+    description:
+      'Train models on workers across the network, checked on data they never saw: your training jobs, live.',
+    icon: 'cube',
+    section: 'compute',
+    component: defineAsyncComponent(() => import('./pages/TrainJobsPage.vue'))
+  },
+  {
     path: '/node',
     label: 'Node',
     description: 'Identity, reachability, addresses and versions of this node.',
     icon: 'node',
     section: 'node',
     component: defineAsyncComponent(() => import('./pages/NodePage.vue'))
+  },
+  {
+    path: '/worker',
+    label: 'Worker settings',
+    description:
+      'Lend this machine: take jobs or pause, set your price and hours, and watch its hardware and earnings.',
+    icon: 'bolt',
+    section: 'node',
+    component: defineAsyncComponent(() => import('./pages/WorkerSettingsPage.vue'))
+  },
+  {
+    path: '/wallet',
+    label: 'Wallet',
+    description:
+      "The node's tokens: balances, escrow per job, payments with their transactions, and funding.",
+    icon: 'coins',
+    section: 'node',
+    component: defineAsyncComponent(() => import('./pages/WalletPage.vue'))
+  },
+  {
+    path: '/guide',
+    label: 'Guide',
+    description:
+      'How to render, train, fund your wallet and lend your machine, and what to do when something goes wrong.',
+    icon: 'book',
+    section: 'support',
+    component: defineAsyncComponent(() => import('./pages/GuidePage.vue'))
   },
   {
     path: '/help',
@@ -117,6 +153,22 @@ export const SUB_PAGES: SubPage[] = [
     label: 'Render job',
     description: 'Frames appear as workers deliver them; progress, history and downloads, live.',
     component: defineAsyncComponent(() => import('./pages/RenderJobPage.vue'))
+  },
+  {
+    pattern: '/ai/new',
+    parent: '/ai',
+    label: 'New training job',
+    description:
+      'Upload a CSV, choose the label and a model, see what it costs and whether workers can take it, then submit.',
+    component: defineAsyncComponent(() => import('./pages/NewTrainPage.vue'))
+  },
+  {
+    pattern: '/ai/:jobId',
+    parent: '/ai',
+    label: 'Training job',
+    description:
+      'Loss and accuracy per epoch as workers train; checkpoints, verification and the model, live.',
+    component: defineAsyncComponent(() => import('./pages/TrainJobPage.vue'))
   }
 ]
 

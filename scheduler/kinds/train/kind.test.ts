@@ -104,6 +104,26 @@ describe('trainJobKind', () => {
     assert.match(fieldErrors(trainSpec({ epochs: 5000 }))['train.epochs'] ?? '', /at most 4096/)
   })
 
+  it('an image-folder job: its features are the pixels of its image shape, up to 512 × 512 × 3', () => {
+    const images = (shape: number[], features: number): JobSpec =>
+      trainSpec({
+        model: { kind: 'template', name: 'cnn-small', inputShape: shape },
+        dataset: { cid: DATASET_CID, name: 'shapes', format: 'image-folder', imageShape: shape },
+        preprocessing: { normalize: false, oneHot: true, shuffleSeed: 7, validationSplit: 0.2 },
+        datasetInfo: { rows: 240, features, classes: 3, bytes: 200_000 }
+      })
+    assert.deepEqual(fieldErrors(images([28, 28, 1], 784)), {})
+    assert.deepEqual(
+      fieldErrors(images([256, 256, 3], 256 * 256 * 3)),
+      {},
+      'more features than a CSV may have'
+    )
+    assert.match(
+      fieldErrors(images([28, 28, 1], 785))['train.datasetInfo.features'] ?? '',
+      /784 values, not 785/
+    )
+  })
+
   it('the budget must cover the max price for every epoch', () => {
     const errors = fieldErrors(trainSpec({}, { budget: ONE_TOKEN.toString() }))
     assert.match(errors.budget ?? '', /× 20 epochs/)

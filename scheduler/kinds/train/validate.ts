@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { MAX_CLASSES, MAX_COLUMNS, MAX_ROWS } from '../../../node/trainer/constants.js'
+import { MAX_CLASSES, MAX_COLUMNS, MAX_IMAGE_SIDE, MAX_ROWS } from '../../../node/trainer/constants.js'
 import { TrainSpecError } from '../../../node/trainer/errors.js'
 import { type ModelSpec, trainParamErrors } from '../../../node/trainer/spec.js'
 import { resolveModel } from '../../../node/trainer/templates.js'
@@ -42,7 +42,7 @@ export function validateTrainJobParams(params: unknown, _spec: JobSpec): Record<
       `give at most ${MAX_TRAIN_EPOCHS} epochs per job; submit a longer run as several jobs`
     )
   }
-  const info = checkDatasetInfo(errors, datasetInfo)
+  const info = checkDatasetInfo(errors, datasetInfo, trainer.dataset)
   if (errors.count === 0 && info !== undefined) {
     try {
       modelParamsFor(trainer.model as ModelSpec, info)
@@ -54,14 +54,34 @@ export function validateTrainJobParams(params: unknown, _spec: JobSpec): Record<
   return errors.fields
 }
 
-function checkDatasetInfo(errors: FieldErrors, value: unknown): TrainDatasetInfo | undefined {
+function checkDatasetInfo(
+  errors: FieldErrors,
+  value: unknown,
+  dataset: unknown
+): TrainDatasetInfo | undefined {
   if (!checkObject(errors, 'train.datasetInfo', value, INFO)) return undefined
+  // an image's pixels are its features: up to MAX_IMAGE_SIDE² × 3 of them
+  const shape =
+    (dataset as { format?: unknown; imageShape?: unknown } | undefined)?.format === 'image-folder'
+      ? (dataset as { imageShape?: unknown }).imageShape
+      : undefined
+  const maxFeatures = shape !== undefined ? MAX_IMAGE_SIDE * MAX_IMAGE_SIDE * 3 : MAX_COLUMNS
   const ok = [
     checkInteger(errors, 'train.datasetInfo.rows', value.rows, 2, MAX_ROWS),
-    checkInteger(errors, 'train.datasetInfo.features', value.features, 1, MAX_COLUMNS),
+    checkInteger(errors, 'train.datasetInfo.features', value.features, 1, maxFeatures),
     checkInteger(errors, 'train.datasetInfo.classes', value.classes, 2, MAX_CLASSES),
     checkInteger(errors, 'train.datasetInfo.bytes', value.bytes, 1, MAX_INPUT_BYTES)
   ].every(Boolean)
+  if (ok && Array.isArray(shape) && shape.every((d) => typeof d === 'number')) {
+    const pixels = shape.reduce((a: number, b: number) => a * b, 1)
+    if (value.features !== pixels) {
+      errors.add(
+        'train.datasetInfo.features',
+        `images of [${shape.join(', ')}] have ${pixels} values, not ${value.features}`
+      )
+      return undefined
+    }
+  }
   return ok ? (value as unknown as TrainDatasetInfo) : undefined
 }
 

@@ -169,6 +169,8 @@ export interface JobDetail {
   unitsDone: number
   unitsTotal: number
   history: JobHistoryEntry[]
+  /** Present for training jobs. */
+  train?: TrainJobView
 }
 
 // Workers (`/workers`, `/worker`).
@@ -215,4 +217,135 @@ export type WorkerRole =
         tier: string
       }
       tasks: Array<{ jobId: string; taskId: string; requester: string; frames: number[] }>
+      settings: WorkerSettings
+      history: HardwareSample[]
+      hardware?: {
+        gpus: Array<{ index: number; vendor: string; name: string; vramTotalBytes?: number }>
+        cpu: { model: string; cores: number }
+      }
     }
+
+/** What an operator can change on a running worker (`PUT /worker/settings`). */
+export interface WorkerSettings {
+  paused: boolean
+  /** Token base units per render unit (a 1-megapixel frame at 128 samples). */
+  priceFloorPerUnit: string
+  allowedHours: string[]
+  markupPercent: number
+}
+
+/** One hardware probe of the worker, for the charts. */
+export interface HardwareSample {
+  at: number
+  gpus: Array<{
+    index: number
+    vendor: string
+    utilizationPercent: number | null
+    temperatureC: number | null
+    vramUsedBytes: number | null
+    vramTotalBytes: number | null
+  }>
+  cpuLoadPercent: number
+  memoryUsedBytes: number
+}
+
+/** GET /wallet. Amounts are decimal strings of base units. */
+export interface WalletView {
+  enabled: boolean
+  address: string | null
+  chainId?: number
+  contracts?: { token: string; registry: string; market: string }
+  balances?: {
+    address: string
+    wallet: { eth: string; tokens: string }
+    market: { withdrawable: string; locked: string }
+    stake: string
+  }
+  reason?: string
+}
+
+export interface WalletEntry {
+  kind: 'escrowed' | 'paid' | 'earned' | 'refunded' | 'withdrawn' | 'slashed'
+  amount: string
+  jobId?: string
+  taskId?: string
+  counterparty?: string
+  txHash: string
+  blockNumber: number
+}
+
+export interface JobEscrow {
+  jobId: string
+  budget: string
+  paid: string
+  refunded: string
+  held: string
+  tasks: number
+  txHash: string
+}
+
+/** GET /wallet/history. */
+export interface WalletHistory {
+  entries: WalletEntry[]
+  escrows: JobEscrow[]
+  fromBlock: number
+}
+
+// Training jobs (`/jobs/train`, `GET /jobs/:id` → `train`).
+
+export type TrainTemplate = 'mlp' | 'cnn-small' | 'lstm-small'
+
+/** What the GPU for AI form sends: the dataset is an uploaded CSV asset. */
+export interface TrainSubmission {
+  dataset: { cid: string; name?: string }
+  labelColumn: string
+  model?:
+    | { kind: 'template'; name: TrainTemplate; hidden?: number[] }
+    | { kind: 'layers'; topology: Record<string, unknown> }
+  epochs: number
+  batchSize?: number
+  optimizer?: string
+  learningRate?: number
+  heldOut?: { fraction?: number }
+  maxPricePerUnit: string
+  budget?: string
+}
+
+export interface TrainEstimate {
+  canMatch: boolean
+  reasons: string[]
+  candidates: number
+  epochs: number
+  /** Most the job can cost: max price per epoch × epochs, base units. */
+  maxCost: string
+  budget: string
+  rows?: number
+}
+
+export interface TrainEpochView {
+  epoch: number
+  loss: number | null
+  acc: number | null
+  valLoss: number | null
+  valAcc: number | null
+  cid?: string
+  worker?: string
+  status?: string
+}
+
+export interface TrainJobView {
+  heldOut: { fraction: number; seed: number; rows: number }
+  epochs: TrainEpochView[]
+  deliveredBy: Record<string, number>
+  resumes: Array<{ taskId: string; worker: string; fromEpoch: number; at: number }>
+  verifications: Array<{
+    taskId: string
+    worker: string
+    accepted: boolean
+    reason: string
+    heldOutAccuracy: number | null
+    at: number
+  }>
+  files: string[]
+  model?: { classes: string[]; backend?: unknown }
+}
