@@ -16,7 +16,7 @@ const SUBLEVELS = {
 /**
  * The asset index in level. An import writes a marker (synced) before its first block and,
  * once complete, its record and the marker's removal in one synced batch: a crash leaves a
- * marker and never a half-written record. `open` clears the markers a crash left behind.
+ * marker and never a half-written record. `open` returns the markers a crash left behind.
  */
 export class AssetIndex {
   readonly #db: Db
@@ -29,19 +29,21 @@ export class AssetIndex {
     this.#imports = db.sublevel<string, ImportMarker>(SUBLEVELS.imports, { valueEncoding: 'json' })
   }
 
-  /** Opens (creating) the index at `path`; returns it with the imports a crash interrupted (now cleared). */
+  /** Opens (creating) the index at `path`; returns it with the imports a crash interrupted (see `clearImports`). */
   static async open(path: string): Promise<{ index: AssetIndex; interrupted: ImportMarker[] }> {
     const db = new Level<string, unknown>(path, { valueEncoding: 'json' })
     await db.open()
     const index = new AssetIndex(db)
-    const interrupted = await index.#imports.values().all()
-    if (interrupted.length > 0) {
-      await index.#db.batch(
-        interrupted.map((m) => ({ type: 'del' as const, sublevel: index.#imports, key: m.id })),
-        { sync: true }
-      )
-    }
-    return { index, interrupted }
+    return { index, interrupted: await index.#imports.values().all() }
+  }
+
+  /** Forgets import markers once what they left behind is dealt with. */
+  async clearImports(ids: string[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.#db.batch(
+      ids.map((id) => ({ type: 'del' as const, sublevel: this.#imports, key: id })),
+      { sync: true }
+    )
   }
 
   async close(): Promise<void> {

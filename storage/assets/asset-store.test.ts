@@ -6,11 +6,19 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { createLibp2p } from 'libp2p'
+import { CID } from 'multiformats/cid'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { createNodeHelia } from '../blocks/helia.js'
 import { type LocalHelia, startLocalHelia } from '../blocks/testing.js'
 import { importBytes } from '../files/index.js'
-import { type AssetProgress, AssetStore, extractTar, packTar, parseCompressMode } from './index.js'
+import {
+  AssetIndex,
+  type AssetProgress,
+  AssetStore,
+  extractTar,
+  packTar,
+  parseCompressMode
+} from './index.js'
 
 /** Compressible text of about `bytes` bytes (a CSV-like table). */
 function text(bytes: number): Buffer {
@@ -339,6 +347,33 @@ describe('the storage quota', () => {
 })
 
 describe('a crash in the middle of an import', () => {
+  it('a crash while pinning leaves no pin without a record: the next start drops it', async () => {
+    const h = await startLocalHelia()
+    try {
+      const { cid } = await importBytes(h.helia, randomBytes(3000))
+      const { index } = await AssetIndex.open(join(h.dir, 'assets'))
+      await index.begin({ id: 'crashed', name: 'x.bin', path: '', kind: 'file', startedAt: 1, cid })
+      await index.close()
+      for await (const _ of h.helia.pins.add(CID.parse(cid))) {
+        // as the crashed import had begun to
+      }
+      const store = new AssetStore(
+        { dataDir: h.dir, quotaBytes: 0 },
+        { helia: h.helia, logger: silentLogger }
+      )
+      await store.start()
+      assert.deepEqual(
+        store.interrupted.map((m) => m.name),
+        ['x.bin']
+      )
+      assert.equal(await h.helia.pins.isPinned(CID.parse(cid)), false, 'the orphan pin is gone')
+      assert.deepEqual(await store.list(), [])
+      await store.stop()
+    } finally {
+      await h.stop()
+    }
+  })
+
   it('leaves no half-recorded asset, and the next start clears the interrupted import', async () => {
     const h = await startLocalHelia()
     const dir = join(h.dir, 'node')
@@ -350,6 +385,7 @@ describe('a crash in the middle of an import', () => {
     const heliaModule = new URL('../blocks/helia.js', import.meta.url).href
     const script = `
       import { createLibp2p } from 'libp2p'
+import { CID } from 'multiformats/cid'
       import { silentLogger } from '${new URL('../../protocols/common/logger.js', import.meta.url).href}'
       import { createNodeHelia } from '${heliaModule}'
       import { AssetStore } from '${storeModule}'

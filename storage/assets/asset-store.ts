@@ -104,7 +104,11 @@ export class AssetStore {
       this.#log.warn('an asset import was interrupted (node stopped mid-way); nothing of it was recorded', {
         name: m.name
       })
+      if (m.cid === undefined || (await index.get(m.cid)) !== undefined) continue
+      const root = parseCid(m.cid)
+      if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
     }
+    await index.clearImports(interrupted.map((m) => m.id))
     this.#usedBytes = (await index.list()).reduce((sum, r) => sum + r.storedBytes, 0)
     // folder uploads unpacked before a crash: nothing refers to them
     await rm(join(this.#opts.dataDir, ASSET_STAGING_DIR), { recursive: true, force: true })
@@ -238,6 +242,8 @@ export class AssetStore {
         const previous = await this.#idx.get(imported.cid)
         const pin = opts.pin === true || previous?.pinned === true
         if (pin && !(await this.#helia.pins.isPinned(cid))) {
+          // a crash while pinning leaves a pin without a record: the marker says which to drop
+          await this.#idx.begin({ ...marker, cid: imported.cid })
           for await (const _ of this.#helia.pins.add(cid, { signal: opts.signal })) {
             // walks every block of the asset
           }

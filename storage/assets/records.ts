@@ -36,4 +36,6 @@ export interface ImportMarker {
   path: string
   kind: AssetKind
   startedAt: number
+  /** Set once the blocks are stored and the root is about to be pinned. */
+  cid?: string
 }
