@@ -8,7 +8,9 @@ import { describeError } from '../protocols/common/errors.js'
 import type { Logger } from '../protocols/common/logger.js'
 import { RecordPublisher } from '../protocols/dht-record/publisher.js'
 import { encodeProfile, type NodeProfile, PROFILE_KIND, PROFILE_TTL_MS } from '../protocols/profile/index.js'
+import { AssetStore } from '../storage/assets/index.js'
 import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
+import { registerAssetRoutes } from './api/asset-routes.js'
 import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
 import { ApiServer } from './api/server.js'
@@ -72,6 +74,8 @@ export class RynusNode {
   worker?: WorkerService
   /** The requester role, when this node has it (after start). */
   requester?: RequesterService
+  /** The asset store (files and folders added by the person running the node), after start. */
+  assets?: AssetStore
 
   private constructor(
     opts: RynusNodeOptions,
@@ -136,8 +140,9 @@ export class RynusNode {
       get requester() {
         return started.requester
       },
-      helia: () => started.helia
+      assets: () => started.assets
     })
+    registerAssetRoutes(api, { assets: () => started.assets, busy: () => started.jobsUnderWay() })
     registerWorkerRoutes(api, { dataDir, worker: () => started.worker })
     registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
     return node
@@ -261,6 +266,14 @@ export class RynusNode {
     })
     this.heliaNode = data
     this.started.push({ name: 'helia', stop: () => data.stop() })
+    const assets = new AssetStore(
+      { dataDir: this.dataDir, quotaBytes: this.config.storage.quotaBytes },
+      { helia: data.helia, logger: this.log.child('assets') }
+    )
+    await assets.start()
+    assets.events.on('progress', (p) => this.api.broadcast({ type: 'asset', ...p }))
+    this.assets = assets
+    this.started.push({ name: 'assets', stop: () => assets.stop() })
     const settlement = await openSettlement({
       dataDir: this.dataDir,
       config: this.config.chain,
@@ -287,6 +300,18 @@ export class RynusNode {
     this.worker = roles.worker
     this.requester = roles.requester
     this.requester?.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
+  }
+
+  /** Jobs this node requested and tasks it runs that are not finished, in words; undefined when none. */
+  async jobsUnderWay(): Promise<string | undefined> {
+    const finished = ['completed', 'failed', 'cancelled']
+    const jobs = ((await this.requester?.list()) ?? []).filter((j) => !finished.includes(j.state)).length
+    const tasks = this.worker?.tasks().length ?? 0
+    const parts = [
+      ...(jobs > 0 ? [`${jobs} job${jobs === 1 ? ' is' : 's are'} under way`] : []),
+      ...(tasks > 0 ? [`${tasks} task${tasks === 1 ? ' is' : 's are'} running on this worker`] : [])
+    ]
+    return parts.length > 0 ? parts.join(' and ') : undefined
   }
 
   /** A peer's profile (roles, version) from the DHT, verified; undefined when none is found in time. */

@@ -33,6 +33,9 @@ export class PayloadTooLargeError extends RynusError {
 export const STATUS_BY_CODE: Record<string, number> = {
   ERR_UNAUTHORIZED: 401,
   ERR_NOT_FOUND: 404,
+  ERR_ASSET_NOT_FOUND: 404,
+  ERR_QUOTA_EXCEEDED: 507,
+  ERR_GC_BUSY: 409,
   ERR_PAYLOAD_TOO_LARGE: 413,
   ERR_BAD_REQUEST: 400,
   ERR_INSUFFICIENT_BALANCE: 402

@@ -1,24 +1,31 @@
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { importDirectory, importFile, unpackTar } from '../../storage/files/index.js'
+import type { AssetStore } from '../../storage/assets/index.js'
 import { frameFileName } from '../requester/outputs.js'
 import type { RequesterService } from '../requester/requester-service.js'
 import type { RenderSubmission } from '../requester/submission.js'
 import type { TrainSubmission } from '../requester/train-submission.js'
 import { TRAIN_RESULT_FILES } from '../requester/train-verify.js'
-import { MAX_FOLDER_ENTRIES, MAX_UPLOAD_BYTES } from './constants.js'
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from './errors.js'
+import { BadRequestError, NotFoundError } from './errors.js'
 import type { ApiServer } from './server.js'
 
 export interface JobRouteDeps {
   dataDir: string
   requester?: RequesterService
-  helia: () => import('helia').Helia
+  /** The asset store, to refuse compressed assets as job inputs. */
+  assets: () => AssetStore | undefined
 }
 
-const NAME_PATTERN = /^[\w.\- ]{1,128}$/
+/**
+ * A job input that is a compressed asset of this node would reach workers as compressed
+ * bytes: refused with ERR_COMPRESSED_INPUT, which says to add it with --compress none.
+ */
+async function checkInput(deps: JobRouteDeps, body: Record<string, unknown>): Promise<void> {
+  const input = (body.input ?? body.dataset) as { cid?: unknown } | undefined
+  if (typeof input?.cid === 'string') await deps.assets()?.checkJobInput(input.cid)
+}
 
 function requesterOf(deps: JobRouteDeps): RequesterService {
   if (deps.requester === undefined) {
@@ -57,65 +64,24 @@ function trainSubmission(body: unknown): TrainSubmission {
 }
 
 /**
- * Assets (streamed upload into helia), render jobs (submit, estimate, list, status, cancel,
- * frames) and the workers this node can see.
+ * Render and training jobs (submit, estimate, list, status, cancel, frames, models) and the
+ * workers this node can see. Assets have their own routes (asset-routes.ts).
  */
 export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
-  /**
-   * An asset streamed into helia: a file as it is, or with `?folder=true` a folder sent as a
-   * ustar archive (regular files and folders only), unpacked and imported as a UnixFS folder.
-   */
-  api.route('POST', '/assets', async (req) => {
-    const name = req.url.searchParams.get('name') ?? ''
-    const folder = req.url.searchParams.get('folder') === 'true'
-    if (!NAME_PATTERN.test(name)) {
-      throw new BadRequestError(
-        'give the file name as ?name=scene.blend (letters, digits, . - _ and spaces)',
-        {
-          name: 'required, e.g. scene.blend'
-        }
-      )
-    }
-    const declared = Number(req.raw.headers['content-length'] ?? 0)
-    if (declared > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
-    const dir = join(deps.dataDir, 'uploads')
-    await mkdir(dir, { recursive: true })
-    const staged = join(dir, `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}`)
-    let received = 0
-    async function* limit(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
-        received += chunk.byteLength
-        if (received > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)
-        yield chunk
-      }
-    }
-    try {
-      if (folder) {
-        await unpackTar(limit(req.raw), staged, {
-          maxEntries: MAX_FOLDER_ENTRIES,
-          maxFileBytes: MAX_UPLOAD_BYTES
-        })
-        const { cid, size } = await importDirectory(deps.helia(), staged)
-        return { cid, size, name: basename(name), folder: true }
-      }
-      await pipeline(req.raw, limit, createWriteStream(staged))
-      const { cid, size } = await importFile(deps.helia(), staged)
-      return { cid, size, name: basename(name) }
-    } finally {
-      await rm(staged, { recursive: true, force: true })
-    }
-  })
-
   api.route('POST', '/jobs/render', async (req) => {
-    const jobId = await requesterOf(deps).submitRender(
-      asObject(await req.json()) as unknown as RenderSubmission
-    )
+    const r = requesterOf(deps)
+    const body = asObject(await req.json())
+    await checkInput(deps, body)
+    const jobId = await r.submitRender(body as unknown as RenderSubmission)
     return { jobId }
   })
 
   api.route('POST', '/jobs/render/estimate', async (req) => {
-    const submission = asObject(await req.json()) as unknown as RenderSubmission
-    const { spec, canMatch, reasons, candidates } = await requesterOf(deps).explain(submission)
+    const r = requesterOf(deps)
+    const body = asObject(await req.json())
+    await checkInput(deps, body)
+    const submission = body as unknown as RenderSubmission
+    const { spec, canMatch, reasons, candidates } = await r.explain(submission)
     const frames = Array.isArray(spec.render?.frames)
       ? spec.render.frames.length
       : (spec.render?.frames.end ?? 0) - (spec.render?.frames.start ?? 0) + 1
@@ -130,14 +96,18 @@ export function registerJobRoutes(api: ApiServer, deps: JobRouteDeps): void {
   })
 
   api.route('POST', '/jobs/train', async (req) => {
-    const jobId = await requesterOf(deps).submitTrain(trainSubmission(await req.json()))
+    const r = requesterOf(deps)
+    const submission = trainSubmission(await req.json())
+    await checkInput(deps, submission as unknown as Record<string, unknown>)
+    const jobId = await r.submitTrain(submission)
     return { jobId }
   })
 
   api.route('POST', '/jobs/train/estimate', async (req) => {
-    const { spec, canMatch, reasons, candidates } = await requesterOf(deps).explainTrain(
-      trainSubmission(await req.json())
-    )
+    const r = requesterOf(deps)
+    const submission = trainSubmission(await req.json())
+    await checkInput(deps, submission as unknown as Record<string, unknown>)
+    const { spec, canMatch, reasons, candidates } = await r.explainTrain(submission)
     const epochs = spec.train?.epochs ?? 0
     return {
       canMatch,

@@ -7,10 +7,11 @@ import { API_TOKEN_FILE } from '../data-dir.js'
 export const API_ADDRESS_FILE = 'api-address'
 
 export class NodeNotRunningError extends RynusError {
-  constructor(url: string) {
+  constructor(url: string, options?: ErrorOptions) {
     super(
       `no node answers at ${url}; start it with \`rynus-node start\` (same --data-dir)`,
-      'ERR_NOT_RUNNING'
+      'ERR_NOT_RUNNING',
+      options
     )
   }
 }

@@ -1,6 +1,7 @@
 import { describeError, isRynusError } from '../../protocols/common/errors.js'
 import { versions } from '../version.js'
 import { parseCommandArgs, SETTING_OPTIONS, settingsHelp, UsageError } from './args.js'
+import { ASSETS_USAGE, assetsCommand } from './assets-command.js'
 import { devnetCommand } from './devnet.js'
 import { EXIT } from './exit-codes.js'
 import { initCommand } from './init.js'
@@ -107,6 +108,17 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
     },
     positionals: true,
     run: jobCommand
+  },
+  assets: {
+    summary: "files and folders in the node's store: add, ls, get, pin, unpin, rm, gc",
+    usage: ASSETS_USAGE,
+    options: {
+      compress: { type: 'string' },
+      pin: { type: 'boolean' },
+      output: { type: 'string', short: 'o' }
+    },
+    positionals: true,
+    run: assetsCommand
   },
   workers: {
     summary: 'list the workers this node can find in the DHT',

@@ -46,3 +46,15 @@ export function oneOf<T extends string>(text: string, flag: string, values: Reco
     throw new UsageError(`${flag} must be one of ${Object.keys(values).join(', ')}, got "${text}"`)
   return v
 }
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[i]}`
+}

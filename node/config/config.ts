@@ -52,6 +52,11 @@ export interface NodeConfig {
     /** A task whose worker is silent this long goes to another worker. */
     heartbeatTimeoutMs: number
   }
+  /** The node's asset store (files and folders added with `rynus-node assets add` or the web UI). */
+  storage: {
+    /** Most bytes of asset content the node stores (after compression); 0 = unlimited. */
+    quotaBytes: number
+  }
   /** Connection limits. */
   limits: {
     maxConnections: number
@@ -110,6 +115,7 @@ export function defaultConfig(): NodeConfig {
     },
     requester: { bidWindowMs: 1500, heartbeatTimeoutMs: 30_000 },
     log: { level: 'info', json: false },
+    storage: { quotaBytes: 0 },
     limits: {
       maxConnections: 300,
       maxParallelDials: 50,

@@ -43,7 +43,11 @@ describe('config loading', () => {
       [{ roles: [] }, /roles must list at least one/],
       [{ limits: { maxConnections: -1 } }, /limits.maxConnections must be a positive whole number/],
       [{ colour: 'blue' }, /unknown setting "colour"/],
-      [{ dht: { mode: 'sometimes' } }, /dht.mode must be auto, server or client/]
+      [{ dht: { mode: 'sometimes' } }, /dht.mode must be auto, server or client/],
+      [
+        { storage: { quotaBytes: -5 } },
+        /storage.quotaBytes must be a whole number of bytes \(0 = unlimited\)/
+      ]
     ]
     for (const [file, message] of cases) {
       await writeFile(join(dir, 'config.json'), JSON.stringify(file))
@@ -58,6 +62,23 @@ describe('config loading', () => {
   it('rejects a config file that is not JSON, saying how to recover', async () => {
     await writeFile(join(dir, 'config.json'), '{ roles: worker')
     await assert.rejects(loadConfig(dir), /not valid JSON.*rynus-node init/)
+  })
+
+  it('takes the storage quota from a flag or the environment, with units', async () => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ storage: { quotaBytes: 1000 } }))
+    assert.equal((await loadConfig(dir)).storage.quotaBytes, 1000)
+    const env = overridesFromEnv({ RYNUS_STORAGE_QUOTA_BYTES: '50GiB' })
+    assert.equal(
+      (await loadConfig(dir, [{ where: 'environment', values: env }])).storage.quotaBytes,
+      50 * 1024 ** 3
+    )
+    const flags = overridesFromFlags({ 'storage-quota-bytes': '500MB' })
+    assert.equal((await loadConfig(dir, [{ where: 'flags', values: flags }])).storage.quotaBytes, 500_000_000)
+    assert.equal((await loadConfig(join(dir, 'none'))).storage.quotaBytes, 0, 'unlimited by default')
+    assert.throws(
+      () => overridesFromFlags({ 'storage-quota-bytes': 'lots' }),
+      /--storage-quota-bytes must be a number of bytes like 53687091200, 50GiB or 500MB, got "lots"/
+    )
   })
 
   it('rejects bad environment values naming the variable', () => {

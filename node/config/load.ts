@@ -196,6 +196,12 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
     throw new ConfigError('dht.privateAddresses must be true or false')
   checkWorker(cfg)
   checkChain(cfg)
+  const quota = cfg.storage?.quotaBytes
+  if (!Number.isSafeInteger(quota) || quota < 0) {
+    throw new ConfigError(
+      `storage.quotaBytes must be a whole number of bytes (0 = unlimited), e.g. 53687091200 for 50 GiB, got ${JSON.stringify(quota)}`
+    )
+  }
   for (const [k, v] of Object.entries(cfg.requester ?? {})) checkPositiveInt(v, `requester.${k}`)
   for (const [k, v] of Object.entries(cfg.limits ?? {})) checkPositiveInt(v, `limits.${k}`)
   for (const k of ['mdns', 'relayClient', 'metrics'] as const) {

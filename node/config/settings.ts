@@ -42,6 +42,36 @@ function whole(raw: string, source: string): number {
   return n
 }
 
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1000 ** 4,
+  tib: 1024 ** 4
+}
+
+/** A byte count: 1073741824, 50GiB, 500MB, 2T (binary for a bare letter). */
+export function byteCount(raw: string, source: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim())
+  const unit = m === null ? undefined : BYTE_UNITS[m[2].toLowerCase()]
+  const n = m === null || unit === undefined ? Number.NaN : Math.floor(Number(m[1]) * unit)
+  if (!Number.isSafeInteger(n)) {
+    throw new ConfigError(
+      `${source} must be a number of bytes like 53687091200, 50GiB or 500MB, got "${raw}"`
+    )
+  }
+  return n
+}
+
 function roles(raw: string, source: string): Role[] {
   const out = list(raw)
   for (const r of out) {
@@ -116,6 +146,13 @@ export const SETTINGS: Setting[] = [
     parse: (s) => s.trim()
   },
   { path: 'log.json', env: 'RYNUS_LOG_JSON', flag: 'log-json', describe: 'true|false', parse: bool },
+  {
+    path: 'storage.quotaBytes',
+    env: 'RYNUS_STORAGE_QUOTA_BYTES',
+    flag: 'storage-quota-bytes',
+    describe: 'asset storage limit, e.g. 50GiB (0 = none)',
+    parse: byteCount
+  },
   {
     path: 'chain.rpcUrl',
     env: 'RYNUS_CHAIN_RPC_URL',

@@ -22,6 +22,8 @@ export interface TestNodeOptions {
   bare?: boolean
   /** Settlement on this chain (see node/devnet/chain-service.ts for making one). */
   chain?: NodeConfig['chain']
+  /** storage.quotaBytes (default 0: unlimited). */
+  storageQuotaBytes?: number
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -36,6 +38,7 @@ export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
   cfg.log.level = 'warn'
   cfg.metrics = opts.metrics ?? false
   if (opts.chain !== undefined) cfg.chain = opts.chain
+  if (opts.storageQuotaBytes !== undefined) cfg.storage = { quotaBytes: opts.storageQuotaBytes }
   // small networks in tests: decide fast, notice a dead worker fast
   cfg.requester = { bidWindowMs: 800, heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 30_000 }
   return validateConfig(cfg)

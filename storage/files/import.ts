@@ -49,7 +49,7 @@ export async function importBytes(
   return { cid: cid.toString(), size: bytes.byteLength }
 }
 
-interface FolderEntry {
+export interface FolderEntry {
   /** Path inside the folder, '/'-separated. */
   path: string
   absolute: string
@@ -57,7 +57,8 @@ interface FolderEntry {
   size: number
 }
 
-async function listFolder(root: string): Promise<FolderEntry[]> {
+/** Every file and folder under `root`, sorted by path; links and special files are refused. */
+export async function listFolder(root: string): Promise<FolderEntry[]> {
   let dirents: Dirent[]
   try {
     dirents = await readdir(root, { recursive: true, withFileTypes: true })

@@ -1,0 +1,425 @@
+import { randomBytes } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { mkdir, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import type { Helia } from 'helia'
+import type { CID } from 'multiformats/cid'
+import type { Logger } from '../../protocols/common/logger.js'
+import { writeFileAtomically } from '../files/atomic-write.js'
+import { parseCid } from '../files/cid.js'
+import { FileUnreadableError } from '../files/errors.js'
+import { listFolder } from '../files/import.js'
+import { readFileChunks, statForImport } from '../files/local-file.js'
+import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
+import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
+import { AssetIndex } from './asset-index.js'
+import type { CompressMode } from './codec.js'
+import { ASSET_STAGING_DIR, ASSETS_DB_DIR, MAX_ARCHIVE_ENTRIES } from './constants.js'
+import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
+import { type AssetProgress, ProgressMeter } from './progress.js'
+import type { AssetKind, AssetRecord, ImportMarker } from './records.js'
+import { unpackTar } from './tar.js'
+
+export interface AssetStoreOptions {
+  dataDir: string
+  /** Most bytes of asset content stored (after compression); 0 = unlimited. */
+  quotaBytes: number
+}
+
+export interface AssetStoreComponents {
+  helia: Helia
+  logger: Logger
+}
+
+export interface AddOptions {
+  /** Name to record (default: the file or folder name). */
+  name?: string
+  compress?: CompressMode
+  pin?: boolean
+  onProgress?: (p: AssetProgress) => void
+  signal?: AbortSignal
+}
+
+/** An asset as listed: a complete one, or an import under way (no CID yet). */
+export interface AssetView extends Omit<AssetRecord, 'cid' | 'compressedFiles'> {
+  cid: string | null
+  status: 'importing' | 'complete'
+  /** 0..1 while importing (when the total is known), 1 when complete. */
+  completion?: number
+}
+
+/** A file name: no path separators, at most 255 characters (control characters are checked apart). */
+const NAME = /^[^/\\]{1,255}$/
+
+function hasControlCharacter(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c < 0x20 || c === 0x7f) return true
+  }
+  return false
+}
+
+/** Throws AssetNameError for names that could be a path. */
+export function checkAssetName(name: string): string {
+  if (!NAME.test(name) || hasControlCharacter(name) || name === '.' || name === '..' || name.trim() === '')
+    throw new AssetNameError(name)
+  return name
+}
+
+interface InFlight {
+  marker: ImportMarker
+  meter: ProgressMeter
+  totalBytes?: number
+  done: Promise<unknown>
+}
+
+/**
+ * The node's assets: files and folders imported into helia (optionally compressed), indexed
+ * in level, pinned or not, fetched back decompressed. Enforces the storage quota.
+ * Emits 'progress' (AssetProgress) for every import and export.
+ */
+export class AssetStore {
+  readonly events = new EventEmitter<{ progress: [AssetProgress] }>()
+  readonly #opts: AssetStoreOptions
+  readonly #helia: Helia
+  readonly #log: Logger
+  #index?: AssetIndex
+  #usedBytes = 0
+  readonly #inflight = new Map<string, InFlight>()
+  #gc?: Promise<unknown>
+  /** Imports a crash interrupted, found (and cleared) at start. */
+  interrupted: ImportMarker[] = []
+
+  constructor(opts: AssetStoreOptions, components: AssetStoreComponents) {
+    this.#opts = opts
+    this.#helia = components.helia
+    this.#log = components.logger
+  }
+
+  async start(): Promise<void> {
+    const { index, interrupted } = await AssetIndex.open(join(this.#opts.dataDir, ASSETS_DB_DIR))
+    this.#index = index
+    this.interrupted = interrupted
+    for (const m of interrupted) {
+      this.#log.warn('an asset import was interrupted (node stopped mid-way); nothing of it was recorded', {
+        name: m.name
+      })
+      if (m.cid === undefined || (await index.get(m.cid)) !== undefined) continue
+      const root = parseCid(m.cid)
+      if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+    }
+    await index.clearImports(interrupted.map((m) => m.id))
+    this.#usedBytes = (await index.list()).reduce((sum, r) => sum + r.storedBytes, 0)
+    // folder uploads unpacked before a crash: nothing refers to them
+    await rm(join(this.#opts.dataDir, ASSET_STAGING_DIR), { recursive: true, force: true })
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
+    await this.#gc?.catch(() => {})
+    await this.#index?.close()
+    this.#index = undefined
+  }
+
+  get #idx(): AssetIndex {
+    if (this.#index === undefined) throw new Error('the asset store is not started')
+    return this.#index
+  }
+
+  /** Bytes of asset content stored (and being imported), the quota, and what is free. */
+  usage(): { usedBytes: number; quotaBytes: number; freeBytes?: number } {
+    const used = this.#usedBytes + [...this.#inflight.values()].reduce((s, f) => s + f.meter.storedBytes, 0)
+    const quota = this.#opts.quotaBytes
+    return { usedBytes: used, quotaBytes: quota, ...(quota > 0 && { freeBytes: Math.max(0, quota - used) }) }
+  }
+
+  /** Adds a local file or folder. */
+  async add(path: string, opts: AddOptions = {}): Promise<AssetRecord> {
+    const info = await statForImport(path)
+    const name = checkAssetName(opts.name ?? basename(path))
+    if (info.isDirectory()) {
+      const entries = await listFolder(path)
+      const total = entries.reduce((s, e) => s + e.size, 0)
+      return this.#import(
+        { name, path, kind: 'folder', mtime: info.mtimeMs, totalBytes: total },
+        opts,
+        (ctx) => importFolderTree(ctx, path, entries)
+      )
+    }
+    if (!info.isFile()) throw new FileUnreadableError(path, 'only regular files and folders can be added')
+    return this.#import(
+      { name, path, kind: 'file', mtime: info.mtimeMs, totalBytes: info.size },
+      opts,
+      (ctx) =>
+        importFileStream(
+          ctx,
+          name,
+          readFileChunks(path, () => {})
+        )
+    )
+  }
+
+  /** Adds one file from a byte stream (an upload); `size` when the sender declared it. */
+  async addStream(
+    name: string,
+    source: AsyncIterable<Uint8Array>,
+    opts: AddOptions & { size?: number } = {}
+  ): Promise<AssetRecord> {
+    checkAssetName(name)
+    return this.#import(
+      { name, path: '', kind: 'file', mtime: Date.now(), totalBytes: opts.size },
+      opts,
+      (ctx) => importFileStream(ctx, name, source)
+    )
+  }
+
+  /** Adds a folder sent as a tar stream: unpacked under the data dir, imported, then removed. */
+  async addArchive(
+    name: string,
+    tar: AsyncIterable<Uint8Array>,
+    opts: AddOptions & { maxEntries?: number } = {}
+  ): Promise<AssetRecord> {
+    checkAssetName(name)
+    const staging = join(this.#opts.dataDir, ASSET_STAGING_DIR, `folder-${randomBytes(6).toString('hex')}`)
+    const root = join(staging, name)
+    try {
+      await mkdir(root, { recursive: true })
+      // uncompressed, the folder is stored as large as it arrives: refuse it before the disk fills
+      const { usedBytes, quotaBytes, freeBytes } = this.usage()
+      await unpackTar(tar, root, opts.maxEntries ?? MAX_ARCHIVE_ENTRIES, (unpacked) => {
+        if (opts.compress === 'none' && freeBytes !== undefined && unpacked > freeBytes) {
+          throw new QuotaExceededError(name, undefined, usedBytes, quotaBytes)
+        }
+      })
+      const { maxEntries: _, ...addOpts } = opts
+      const record = await this.add(root, { ...addOpts, name })
+      return record
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  }
+
+  async #import(
+    what: { name: string; path: string; kind: AssetKind; mtime: number; totalBytes?: number },
+    opts: AddOptions,
+    run: (ctx: ImportContext) => Promise<Imported>
+  ): Promise<AssetRecord> {
+    while (this.#gc !== undefined) await this.#gc.catch(() => {})
+    const quota = this.#opts.quotaBytes
+    if (quota > 0 && opts.compress === 'none' && what.totalBytes !== undefined) {
+      const { usedBytes } = this.usage()
+      if (usedBytes + what.totalBytes > quota)
+        throw new QuotaExceededError(what.name, what.totalBytes, usedBytes, quota)
+    }
+    const marker: ImportMarker = {
+      id: randomBytes(8).toString('hex'),
+      name: what.name,
+      path: what.path,
+      kind: what.kind,
+      startedAt: Date.now()
+    }
+    const meter = new ProgressMeter('import', what.name, what.totalBytes, (p) => {
+      opts.onProgress?.(p)
+      this.events.emit('progress', p)
+    })
+    const ctx: ImportContext = {
+      helia: this.#helia,
+      mode: opts.compress ?? 'auto',
+      meter,
+      signal: opts.signal,
+      onStored: () => {
+        if (quota <= 0) return
+        const { usedBytes } = this.usage()
+        if (usedBytes > quota) throw new QuotaExceededError(what.name, what.totalBytes, usedBytes, quota)
+      }
+    }
+    const work = (async () => {
+      await this.#idx.begin(marker)
+      let pinned: CID | undefined
+      try {
+        const imported = await run(ctx)
+        const cid = parseCid(imported.cid)
+        const previous = await this.#idx.get(imported.cid)
+        const pin = opts.pin === true || previous?.pinned === true
+        if (pin && !(await this.#helia.pins.isPinned(cid))) {
+          // a crash while pinning leaves a pin without a record: the marker says which to drop
+          await this.#idx.begin({ ...marker, cid: imported.cid })
+          for await (const _ of this.#helia.pins.add(cid, { signal: opts.signal })) {
+            // walks every block of the asset
+          }
+          pinned = cid
+        }
+        const record: AssetRecord = {
+          cid: imported.cid,
+          name: what.name,
+          path: what.path,
+          kind: what.kind,
+          size: imported.size,
+          storedBytes: imported.storedBytes,
+          chunks: imported.chunks,
+          codec: imported.codec,
+          ...(imported.compressedFiles !== undefined && { compressedFiles: imported.compressedFiles }),
+          pinned: pin,
+          mtime: Math.round(what.mtime),
+          addedAt: Date.now()
+        }
+        await this.#idx.complete(marker.id, record)
+        this.#usedBytes += record.storedBytes - (previous?.storedBytes ?? 0)
+        meter.done(record.cid)
+        this.#log.info('asset added', { name: record.name, cid: record.cid, codec: record.codec })
+        return record
+      } catch (err) {
+        if (pinned !== undefined) await drain(this.#helia.pins.rm(pinned)).catch(() => {})
+        await this.#idx.abandon(marker.id).catch(() => {})
+        throw err
+      }
+    })()
+    this.#inflight.set(marker.id, { marker, meter, totalBytes: what.totalBytes, done: work })
+    try {
+      return await work
+    } finally {
+      this.#inflight.delete(marker.id)
+    }
+  }
+
+  /** Complete assets, newest first, after the imports under way. */
+  async list(): Promise<AssetView[]> {
+    const importing: AssetView[] = [...this.#inflight.values()].map((f) => ({
+      cid: null,
+      name: f.marker.name,
+      path: f.marker.path,
+      kind: f.marker.kind,
+      size: f.totalBytes ?? f.meter.bytes,
+      storedBytes: f.meter.storedBytes,
+      chunks: f.meter.snapshot().blocks,
+      codec: 'none',
+      pinned: false,
+      mtime: f.marker.startedAt,
+      addedAt: f.marker.startedAt,
+      status: 'importing',
+      ...(f.totalBytes !== undefined &&
+        f.totalBytes > 0 && { completion: Math.min(1, f.meter.bytes / f.totalBytes) })
+    }))
+    const complete = (await this.#idx.list()).sort((a, b) => b.addedAt - a.addedAt).map((r) => view(r))
+    return [...importing, ...complete]
+  }
+
+  async get(cid: string): Promise<AssetRecord | undefined> {
+    return this.#idx.get(parseCid(cid).toString())
+  }
+
+  /** The asset, or AssetNotFoundError (ERR_INVALID_CID for a string that is no CID). */
+  async require(cid: string): Promise<AssetRecord> {
+    const record = await this.get(cid)
+    if (record === undefined) throw new AssetNotFoundError(cid)
+    return record
+  }
+
+  /**
+   * The asset's original bytes as a stream: a file decompressed, a folder as a tar stream
+   * (its files decompressed).
+   */
+  async content(
+    cid: string,
+    opts: { signal?: AbortSignal } = {}
+  ): Promise<{ record: AssetRecord; body: AsyncIterable<Uint8Array> }> {
+    const record = await this.require(cid)
+    const meter = new ProgressMeter('export', record.name, record.size, (p) =>
+      this.events.emit('progress', p)
+    )
+    return { record, body: assetBody(this.#helia, record, meter, opts.signal) }
+  }
+
+  /** Writes the asset's original content to `dest`: a file, or a folder tree (which must not exist or be empty). */
+  async exportTo(cid: string, dest: string): Promise<AssetRecord> {
+    const record = await this.require(cid)
+    if (record.kind === 'file') {
+      const { body } = await this.content(cid)
+      await writeFileAtomically(dest, body, () => {})
+      return record
+    }
+    await exportFolder(this.#helia, record, dest)
+    return record
+  }
+
+  async pin(cid: string): Promise<AssetRecord> {
+    const record = await this.require(cid)
+    const root = parseCid(record.cid)
+    if (!(await this.#helia.pins.isPinned(root))) await drain(this.#helia.pins.add(root))
+    const next = { ...record, pinned: true }
+    await this.#idx.put(next)
+    return next
+  }
+
+  async unpin(cid: string): Promise<AssetRecord> {
+    const record = await this.require(cid)
+    const root = parseCid(record.cid)
+    if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+    const next = { ...record, pinned: false }
+    await this.#idx.put(next)
+    return next
+  }
+
+  /** Drops the asset from the index and unpins it; `gc` then frees its blocks. */
+  async rm(cid: string): Promise<AssetRecord> {
+    const record = await this.require(cid)
+    const root = parseCid(record.cid)
+    if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+    await this.#idx.delete(record.cid)
+    this.#usedBytes -= record.storedBytes
+    return record
+  }
+
+  /**
+   * Deletes every block no pin holds (helia's gc), waiting for imports under way and holding
+   * new ones back meanwhile. Unpinned assets whose blocks went are dropped from the index.
+   */
+  async gc(): Promise<{ freedBytes: number; removedAssets: string[] }> {
+    while (this.#gc !== undefined) await this.#gc.catch(() => {})
+    const run = (async () => {
+      await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
+      const freedBytes = await collectGarbage(this.#helia)
+      const removedAssets: string[] = []
+      for (const r of await this.#idx.list()) {
+        if (r.pinned || (await this.#helia.blockstore.has(parseCid(r.cid)))) continue
+        await this.#idx.delete(r.cid)
+        this.#usedBytes -= r.storedBytes
+        removedAssets.push(r.cid)
+      }
+      return { freedBytes, removedAssets }
+    })()
+    this.#gc = run
+    try {
+      return await run
+    } finally {
+      this.#gc = undefined
+    }
+  }
+
+  /**
+   * Refuses a job input that is a compressed asset: workers would get compressed bytes.
+   * CIDs that are no asset of this node (fetched from elsewhere) pass.
+   */
+  async checkJobInput(cid: string): Promise<void> {
+    let record: AssetRecord | undefined
+    try {
+      record = await this.get(cid)
+    } catch {
+      return // not a CID: the job spec's own validation says so
+    }
+    if (record !== undefined && record.codec !== 'none') {
+      throw new CompressedInputError(record.cid, record.name, record.codec)
+    }
+  }
+}
+
+async function drain(source: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of source) {
+    // consume
+  }
+}
+
+function view(r: AssetRecord): AssetView {
+  const { compressedFiles: _, ...rest } = r
+  return { ...rest, status: 'complete', completion: 1 }
+}

@@ -1,0 +1,21 @@
+export { AssetIndex } from './asset-index.js'
+export {
+  type AddOptions,
+  AssetStore,
+  type AssetStoreComponents,
+  type AssetStoreOptions,
+  type AssetView,
+  checkAssetName
+} from './asset-store.js'
+export {
+  type AssetCodec,
+  type CompressMode,
+  chooseCodec,
+  parseCompressMode,
+  precompressedFormat
+} from './codec.js'
+export * from './constants.js'
+export * from './errors.js'
+export type { AssetProgress } from './progress.js'
+export type { AssetKind, AssetRecord, ImportMarker } from './records.js'
+export { extractTar, packTar, type TarEntry, unpackTar } from './tar.js'
