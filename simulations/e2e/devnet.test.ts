@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEVNET_NODES } from '../../node/devnet/plan.js'
 import {
+  checkAssetsFlow,
   checkPages,
   checkRenderFlow,
   checkTrainFlow,
@@ -108,6 +109,9 @@ describe('rynus-node devnet', () => {
       // a person trains a model from the web UI: upload a CSV, estimate, submit, watch the charts, download
       const trained = await checkTrainFlow(s.ui, SPECIES, SCREENSHOTS)
       console.log(`# web UI training: job ${trained} completed and its model downloaded`)
+
+      // assets: upload with progress, list, download, pin, delete
+      await checkAssetsFlow(s.ui, SCREENSHOTS)
 
       // the requester's wallet shows the job's escrow and the workers paid, with transactions
       await checkWalletAfterPayment(s.ui, SCREENSHOTS)

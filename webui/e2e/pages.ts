@@ -10,6 +10,7 @@ import { collectConsoleErrors, launchBrowser } from './browser.js'
 import { checkRenderPages, checkWorkersPage, type ShotFn, statValue } from './compute-pages.js'
 import { parseUiAddress, TIMEOUT_MS, waitFor } from './support.js'
 
+export { checkAssetsFlow } from './assets-flow.js'
 export { checkWalletAfterPayment, checkWorkerSettings } from './operator-pages.js'
 export { checkRenderFlow, type RenderFlowResult } from './render-flow.js'
 export { checkTrainFlow } from './train-flow.js'
@@ -25,6 +26,7 @@ const PAGES = [
   'Peers',
   'GPU for Render',
   'GPU for AI',
+  'Assets',
   'Node',
   'Worker settings',
   'Wallet',
@@ -135,6 +137,10 @@ async function checkPage(page: Page, name: PageName, expected: Expected, shot: S
     case 'GPU for AI': {
       if (expected.jobs !== undefined)
         await page.getByTestId('jobs-table').or(page.getByText('No training jobs yet')).waitFor()
+      break
+    }
+    case 'Assets': {
+      await page.getByTestId('assets-table').or(page.getByText('No assets yet')).waitFor()
       break
     }
     case 'Worker settings': {

@@ -3,6 +3,8 @@
 import type {
   ApiErrorBody,
   AssetInfo,
+  AssetView,
+  CompressMode,
   JobDetail,
   JobSummary,
   NodeStatus,
@@ -193,11 +195,15 @@ export class ApiClient {
     file: Blob,
     name: string,
     onProgress?: (sent: number, total: number) => void,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    options: { compress?: CompressMode; pin?: boolean } = {}
   ): Promise<AssetInfo> {
     return new Promise<AssetInfo>((resolve, reject) => {
       const xhr = new XMLHttpRequest()
-      xhr.open('POST', `${this.baseUrl}/api/v1/assets?name=${encodeURIComponent(name)}`)
+      const query = new URLSearchParams({ name })
+      if (options.compress !== undefined) query.set('compress', options.compress)
+      if (options.pin === true) query.set('pin', '1')
+      xhr.open('POST', `${this.baseUrl}/api/v1/assets?${query}`)
       xhr.setRequestHeader('Authorization', `Bearer ${this.token}`)
       xhr.setRequestHeader('Content-Type', 'application/octet-stream')
       xhr.setRequestHeader('Accept', 'application/json')
@@ -222,6 +228,31 @@ export class ApiClient {
       signal?.addEventListener('abort', () => xhr.abort(), { once: true })
       xhr.send(file)
     })
+  }
+
+  async assets(signal?: AbortSignal): Promise<AssetView[]> {
+    return (await this.get<{ assets: AssetView[] }>('/assets', signal)).assets
+  }
+
+  /** An asset's content (decompressed; a folder as a tar archive) and the file name the node gives it. */
+  async assetContent(cid: string): Promise<{ blob: Blob; fileName: string | null }> {
+    const response = await this.send('GET', `/assets/${encodeURIComponent(cid)}/content`)
+    const disposition = response.headers.get('content-disposition') ?? ''
+    const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null
+    return { blob: await response.blob(), fileName }
+  }
+
+  setAssetPinned(cid: string, pinned: boolean): Promise<AssetView> {
+    return this.request<AssetView>(pinned ? 'POST' : 'DELETE', `/assets/${encodeURIComponent(cid)}/pin`)
+  }
+
+  async removeAsset(cid: string): Promise<void> {
+    await this.request<unknown>('DELETE', `/assets/${encodeURIComponent(cid)}`)
+  }
+
+  /** Deletes blocks no pinned asset, job or task needs; resolves with the bytes freed. */
+  async collectGarbage(): Promise<number> {
+    return (await this.request<{ freedBytes: number }>('POST', '/assets/gc')).freedBytes
   }
 
   /** URL of the event stream; the token travels as a query parameter because browsers cannot set headers on WebSockets. */

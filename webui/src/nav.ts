@@ -93,6 +93,14 @@ export const NAV_ITEMS: NavItem[] = [
     component: defineAsyncComponent(() => import('./pages/TrainJobsPage.vue'))
   },
   {
+    path: '/assets',
+    label: 'Assets',
+    description: 'Files and folders on your node: upload with progress, pin, download, delete and clean up.',
+    icon: 'upload',
+    section: 'compute',
+    component: defineAsyncComponent(() => import('./pages/AssetsPage.vue'))
+  },
+  {
     path: '/node',
     label: 'Node',
     description: 'Identity, reachability, addresses and versions of this node.',

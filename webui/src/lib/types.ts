@@ -349,3 +349,28 @@ export interface TrainJobView {
   files: string[]
   model?: { classes: string[]; backend?: unknown }
 }
+
+// Assets (`/assets`).
+
+export type AssetCodec = 'none' | 'gzip' | 'brotli'
+export type CompressMode = 'auto' | AssetCodec
+
+/** One asset in the node's index (GET /assets). */
+export interface AssetView {
+  /** Null while an import is still running. */
+  cid: string | null
+  name: string
+  path: string
+  kind: 'file' | 'folder'
+  /** Bytes of the original content. */
+  size: number
+  /** Bytes stored after compression. */
+  storedBytes: number
+  chunks: number
+  codec: AssetCodec
+  pinned: boolean
+  mtime: number
+  addedAt: number
+  status: 'importing' | 'complete'
+  completion?: number
+}
