@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
 import {
   type AssetView,
+  type CompressMode,
   packTar,
   parseCompressMode,
   type TarEntry,
@@ -41,7 +42,7 @@ gc     frees every block no pin holds (unpinned assets go too) and prints the by
 A progress line with rate and ETA is shown on stderr when it is a terminal.`
 
 /** One asset as the API answers `POST /assets`. */
-interface Added {
+export interface Added {
   cid: string
   name: string
   size: number
@@ -90,9 +91,15 @@ async function* folderTar(root: string): AsyncGenerator<Uint8Array> {
   )
 }
 
-async function add(dataDir: string, file: string, flags: Flags, out: Output): Promise<number> {
-  const path = resolve(file)
-  const compress = parseCompressMode(typeof flags.compress === 'string' ? flags.compress : 'auto')
+/**
+ * Streams a local file, or a folder as a tar, to the running node (`POST /assets`) with a progress
+ * line; what the node answers. Job inputs go up with `compress: 'none'`.
+ */
+export async function uploadPath(
+  dataDir: string,
+  path: string,
+  opts: { compress: CompressMode; pin?: boolean; label?: string }
+): Promise<Added> {
   const kind = await checkReadable(path)
   const name = basename(path)
   // a folder travels as a tar stream: each entry is a 512-byte header and its content padded to 512
@@ -100,7 +107,7 @@ async function add(dataDir: string, file: string, flags: Flags, out: Output): Pr
     kind === 'file'
       ? (await stat(path)).size
       : (await listFolder(path)).reduce((s, e) => s + 512 + Math.ceil(e.size / 512) * 512, 1024)
-  const line = new TransferLine(`adding ${name}`, total)
+  const line = new TransferLine(opts.label ?? `adding ${name}`, total)
   let sourceError: unknown
   const source = kind === 'file' ? readFileChunks(path, () => {}) : folderTar(path)
   const body = new ReadableStream<Uint8Array>({
@@ -119,7 +126,12 @@ async function add(dataDir: string, file: string, flags: Flags, out: Output): Pr
     }
   })
   const { base, token } = await apiTarget(dataDir)
-  const query = new URLSearchParams({ name, compress, kind, ...(flags.pin === true && { pin: '1' }) })
+  const query = new URLSearchParams({
+    name,
+    compress: opts.compress,
+    kind,
+    ...(opts.pin === true && { pin: '1' })
+  })
   let res: Response
   try {
     res = await fetch(`${base}/api/v1/assets?${query}`, {
@@ -141,6 +153,12 @@ async function add(dataDir: string, file: string, flags: Flags, out: Output): Pr
   const parsed = (await res.json()) as Added & { error?: { code: string; message: string } }
   if (!res.ok)
     throw new RynusError(parsed.error?.message ?? `HTTP ${res.status}`, parsed.error?.code ?? 'ERR_API')
+  return parsed
+}
+
+async function add(dataDir: string, file: string, flags: Flags, out: Output): Promise<number> {
+  const compress = parseCompressMode(typeof flags.compress === 'string' ? flags.compress : 'auto')
+  const parsed = await uploadPath(dataDir, resolve(file), { compress, pin: flags.pin === true })
   const stored = parsed.codec !== 'none' ? `, ${parsed.codec} ${formatBytes(parsed.storedBytes)} stored` : ''
   out.result(
     parsed,

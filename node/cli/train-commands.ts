@@ -1,9 +1,9 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { RynusError } from '../../protocols/common/errors.js'
-import { packFolder } from '../../storage/files/index.js'
 import { apiDownload, apiRequest } from './api-client.js'
 import { type Flags, UsageError } from './args.js'
+import { uploadPath } from './assets-command.js'
 import { EXIT } from './exit-codes.js'
 import { type JobView, paymentFlags, str, uploadAsset } from './job-view.js'
 import type { Output } from './output.js'
@@ -46,20 +46,6 @@ function imageShape(flags: Flags): number[] | undefined {
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? 1)]
 }
 
-/** Streams a local folder to the node as a tar; its CID (a UnixFS folder), size and name. */
-async function uploadFolder(
-  dataDir: string,
-  path: string
-): Promise<{ cid: string; size: number; name: string }> {
-  const { size, stream } = await packFolder(path)
-  return apiRequest<{ cid: string; size: number; name: string }>(
-    dataDir,
-    'POST',
-    `/assets?folder=true&name=${encodeURIComponent(basename(path))}`,
-    { stream, length: size }
-  )
-}
-
 export async function submitTrain(dataDir: string, flags: Flags, out: Output): Promise<number> {
   const data = str(flags.data)
   const label = str(flags.label)
@@ -95,7 +81,9 @@ export async function submitTrain(dataDir: string, flags: Flags, out: Output): P
     ...(flags['held-out'] !== undefined && { heldOut: { fraction: Number(flags['held-out']) } }),
     ...paymentFlags(flags, maxPrice)
   }
-  const asset = images ? await uploadFolder(dataDir, path) : await uploadAsset(dataDir, path, info.size)
+  const asset = images
+    ? await uploadPath(dataDir, path, { compress: 'none', label: `uploading ${basename(path)}` })
+    : await uploadAsset(dataDir, path, info.size)
   const input = { ...submission, dataset: { cid: asset.cid, name: asset.name } }
   if (flags['dry-run'] === true) {
     const est = await apiRequest<{ canMatch: boolean; reasons: string[]; maxCost: string; epochs: number }>(
