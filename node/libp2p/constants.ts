@@ -36,3 +36,10 @@ export const SCORE_THRESHOLDS = {
  * window/RTT; a bigger window lets a single stream (job data) fill a fast link.
  */
 export const YAMUX_MAX_STREAM_WINDOW_BYTES = 16 * 1024 * 1024
+
+/**
+ * Bytes a TCP socket buffers in Node before write() asks the caller to wait for 'drain'
+ * (Node's default is 16 KiB). One 256 KiB yamux frame becomes five noise messages; with the
+ * default the connection stalls for a drain after each, with this it writes them as one batch.
+ */
+export const TCP_SOCKET_HIGH_WATER_MARK_BYTES = 1024 * 1024

@@ -11,7 +11,7 @@ import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
-import { tcp } from '@libp2p/tcp'
+import { type TCPSocketOptions, tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import type { Datastore } from 'interface-datastore'
@@ -28,8 +28,11 @@ import {
   RELAY_DURATION_LIMIT_MS,
   RELAY_MAX_RESERVATIONS,
   SCORE_THRESHOLDS,
+  TCP_SOCKET_HIGH_WATER_MARK_BYTES,
   YAMUX_MAX_STREAM_WINDOW_BYTES
 } from './constants.js'
+import { nodeNoiseCrypto } from './noise-crypto.js'
+import { tunedNoise } from './noise-transport.js'
 import type { RynusLibp2p, RynusServices } from './types.js'
 
 export interface CreateLibp2pOptions {
@@ -133,6 +136,8 @@ export async function createRynusLibp2p(opts: CreateLibp2pOptions): Promise<Rynu
       : {})
   }
 
+  // TCPSocketOptions omits it, but net.connect/net.createServer take highWaterMark
+  const socketOptions = { highWaterMark: TCP_SOCKET_HIGH_WATER_MARK_BYTES } as TCPSocketOptions
   const node = await createLibp2p({
     privateKey: opts.privateKey,
     datastore: opts.datastore,
@@ -140,11 +145,17 @@ export async function createRynusLibp2p(opts: CreateLibp2pOptions): Promise<Rynu
     nodeInfo: { userAgent: `rynus-node/${opts.version}` },
     addresses: { listen, announce: config.announce },
     transports: [
-      tcp({ maxConnections: config.limits.maxConnections }),
+      tcp({
+        maxConnections: config.limits.maxConnections,
+        // a socket that takes a whole noise-framed yamux frame before asking for a drain
+        dialOpts: socketOptions,
+        listenOpts: socketOptions
+      }),
       webSockets(),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],
-    connectionEncrypters: [noise()],
+    // noise with node:crypto's AEAD, one writev per send and no copy before decrypting
+    connectionEncrypters: [tunedNoise(noise({ crypto: nodeNoiseCrypto }))],
     streamMuxers: [
       yamux({
         maxInboundStreams: 256,

@@ -13,6 +13,31 @@ export interface TransferReport {
   sha256: string
 }
 
+/**
+ * Resolves on the stream's next 'drain' event (rejects if it closes first). Not
+ * `stream.onDrain()`: in @libp2p/utils 7.4 its promise is created once and never reset, so
+ * after the first drain it resolves at once and the writer buffers everything it has. This
+ * is what libp2p's own byteStream/lpStream writers do (they wait for 'drain' with p-event).
+ */
+function nextDrain(stream: Stream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      cleanup()
+      resolve()
+    }
+    const onClose = (evt: Event): void => {
+      cleanup()
+      reject((evt as Event & { error?: Error }).error ?? new Error('stream closed while waiting for drain'))
+    }
+    const cleanup = (): void => {
+      stream.removeEventListener('drain', onDrain)
+      stream.removeEventListener('close', onClose)
+    }
+    stream.addEventListener('drain', onDrain)
+    stream.addEventListener('close', onClose)
+  })
+}
+
 /** Writes `total` bytes from `source` (repeated) with backpressure, then half-closes. */
 export async function sendBytes(
   stream: Stream,
@@ -26,7 +51,7 @@ export async function sendBytes(
     const offset = sent % source.byteLength
     const chunk =
       offset + n <= source.byteLength ? source.subarray(offset, offset + n) : source.subarray(0, n)
-    if (!stream.send(chunk)) await stream.onDrain()
+    if (!stream.send(chunk)) await nextDrain(stream)
     sent += n
   }
   await stream.close()
