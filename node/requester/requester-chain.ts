@@ -10,12 +10,6 @@ export const MIN_TASK_DUE_MS = 10 * 60_000
 const MAX_INDEX_TRIES = 64
 
 /**
- * The requester's side of a job on chain: escrow the budget before the first offer, add each
- * awarded task with its price (so the worker can lock collateral and get paid), pay accepted
- * tasks in batches, challenge a rejected result, and refund what was not spent. Every call
- * is idempotent on chain (ids derive from the job and task), so a retry never pays twice.
- */
-/**
  * Epochs an award of a training task delivered, by the requester's own record (stored
  * checkpoints); undefined for a task of another kind. `sinceMs`: when the award was added.
  */
@@ -34,6 +28,13 @@ interface ChainTask {
   addedAt: number
 }
 
+/**
+ * The requester's side of a job on chain: escrow the budget before the first offer, add each
+ * awarded task with its price (so the worker can lock collateral and get paid), pay accepted
+ * tasks in batches, pay a failed training task for the epochs it delivered, challenge a
+ * rejected result, and refund what was not spent. Every call
+ * is idempotent on chain (ids derive from the job and task), so a retry never pays twice.
+ */
 export class RequesterChain {
   private readonly settlement: RequesterSettlement
   private readonly log: Logger
