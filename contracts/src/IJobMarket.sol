@@ -4,8 +4,9 @@ pragma solidity ^0.8.24;
 /// @notice Types, events and errors of the job market. Amounts are token base units; times are
 /// unix seconds.
 interface IJobMarket {
-    /// A task's life. Released, Cancelled, Expired and Rejected are final: a task is paid at
-    /// most once, and only by moving from Committed or Challenged to Released.
+    /// A task's life. Released, Cancelled, Expired, Rejected and PartlyPaid are final: a task is
+    /// paid at most once, either in full by moving from Committed or Challenged to Released, or
+    /// for its delivered part by moving from Accepted to PartlyPaid.
     enum TaskState {
         None,
         Assigned, // added by the requester with its price; price is reserved from the job
@@ -15,7 +16,8 @@ interface IJobMarket {
         Released, // paid to the worker (minus the protocol fee)
         Cancelled, // withdrawn by the requester before the worker accepted it
         Expired, // the worker missed its deadline; price back to the job, collateral slashed
-        Rejected // validators rejected the result; price back to the job, collateral slashed
+        Rejected, // validators rejected the result; price back to the job, collateral slashed
+        PartlyPaid // the worker stopped part-way; the requester paid the delivered part (settlePartial)
     }
 
     /// Immutable market parameters, fixed at deployment.
@@ -64,6 +66,10 @@ interface IJobMarket {
     event TaskReleased(uint256 indexed taskId, address indexed worker, uint256 payout, uint256 fee);
     event TaskExpired(uint256 indexed taskId, uint256 slashed);
     event TaskRejected(uint256 indexed taskId, uint256 slashed);
+    /// The unpaid part of a task settled by `settlePartial`: `refunded` of its price went back to
+    /// the job's budget and `slashed` of the worker's collateral to the requester. The paid part,
+    /// if any, is in the `TaskReleased` event of the same transaction.
+    event TaskCut(uint256 indexed taskId, uint256 refunded, uint256 slashed);
     event BudgetRefunded(uint256 indexed jobId, address indexed requester, uint256 amount);
     event Withdrawn(address indexed account, address indexed to, uint256 amount);
     event FeesWithdrawn(address indexed treasury, uint256 amount);
@@ -90,4 +96,5 @@ interface IJobMarket {
     error AlreadyVoted(address validator);
     error EmptyDigest();
     error TransferMismatch(uint256 expected, uint256 received);
+    error PayoutAbovePrice(uint256 price, uint256 payout);
 }

@@ -123,10 +123,16 @@ abstract contract MarketCore is MarketLedger {
         if (!t.collateralized) return 0;
         uint96 collateral = uint96(_collateral(price));
         a.locked -= collateral;
+        slashed = _slashTo(t.worker, collateral, _requesterOfTask(taskId));
+    }
+
+    /// Slashes `amount` of `worker`'s registry stake into the market and credits what arrived to
+    /// `to`'s balance; returns that amount.
+    function _slashTo(address worker, uint96 amount, address to) internal returns (uint256 slashed) {
         uint256 before = token.balanceOf(address(this));
-        registry.slash(t.worker, collateral);
+        registry.slash(worker, amount);
         // Credit exactly what arrived, so the ledger always matches the balance.
         slashed = token.balanceOf(address(this)) - before;
-        _accounts[_requesterOfTask(taskId)].withdrawable += uint128(slashed);
+        _accounts[to].withdrawable += uint128(slashed);
     }
 }

@@ -25,6 +25,8 @@ export async function send(w: World, actor: Wallet, a: Action): Promise<Transact
         return await mined(m.vote(a.taskId, a.correct))
       case 'settleBatch':
         return await mined(m.settleBatch(a.taskIds))
+      case 'settlePartial':
+        return await mined(m.settlePartial(a.taskId, a.payout))
       case 'refundUnspent':
         return await mined(m.refundUnspent(a.jobId))
       case 'withdraw':

@@ -164,6 +164,7 @@ describe('JobMarket under random action sequences by random actors', () => {
       'commitResult:ok',
       'challenge:ok',
       'vote:ok',
+      'settlePartial:ok',
       'withdraw:ok'
     ]) {
       assert.ok((outcomes.get(key) ?? 0) > 0, `no sequence reached ${key}: ${JSON.stringify([...outcomes])}`)

@@ -43,6 +43,7 @@ export type Action =
     }
   | { kind: 'commitResult'; taskId: bigint }
   | { kind: 'vote'; taskId: bigint; correct: boolean }
+  | { kind: 'settlePartial'; taskId: bigint; payout: bigint }
   | { kind: 'settleBatch'; taskIds: bigint[] }
   | { kind: 'refundUnspent'; jobId: bigint }
   | { kind: 'withdraw'; amount: bigint }
@@ -218,6 +219,14 @@ export class MarketModel {
         this.#unwind(a.taskId, task, TaskState.Expired)
         return null
       }
+      case 'settlePartial': {
+        const task = this.#task(a.taskId)
+        if (actor !== requesterOfTask(a.taskId)) return 'NotRequester'
+        if (task.state !== TaskState.Accepted) return 'WrongState'
+        if (a.payout > task.price) return 'PayoutAbovePrice'
+        this.#settlePartial(a.taskId, task, a.payout)
+        return null
+      }
       case 'refundUnspent': {
         const job = this.jobs.get(a.jobId)
         if (job === undefined) return 'UnknownJob'
@@ -270,6 +279,27 @@ export class MarketModel {
     this.openTasks.set(task.worker, (this.openTasks.get(task.worker) ?? 0) - 1)
     this.fees += fee
     task.state = TaskState.Released
+  }
+
+  /** Pays `payout` of an accepted task; the rest of the price to the job, collateral pro rata. */
+  #settlePartial(taskId: bigint, task: ModelTask, payout: bigint): void {
+    if (payout > 0n) {
+      if (this.paid.has(taskId)) throw new Error(`model paid task ${taskId} twice`)
+      this.paid.add(taskId)
+      const fee = (payout * FEE_BPS) / 10_000n
+      add(this.withdrawable, task.worker, payout - fee)
+      this.fees += fee
+    }
+    this.jobs.get(taskId >> 32n)!.available += task.price - payout
+    this.openTasks.set(task.worker, (this.openTasks.get(task.worker) ?? 0) - 1)
+    if (task.collateralized) {
+      const c = collateralOf(task.price)
+      const cut = (c * (task.price - payout)) / task.price
+      add(this.locked, task.worker, -c)
+      add(this.stake, task.worker, -cut)
+      add(this.withdrawable, requesterOfTask(taskId), cut)
+    }
+    task.state = TaskState.PartlyPaid
   }
 
   #unwind(taskId: bigint, task: ModelTask, final: bigint): void {

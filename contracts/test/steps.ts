@@ -25,6 +25,8 @@ export type Step =
   | { op: 'addTask'; who: Who; job: number; reuse: boolean; worker: number; price: number; dueIn: number }
   | { op: TaskOp; who: Who; task: number }
   | { op: 'vote'; who: Who; task: number; correct: boolean }
+  /** pays `quarters`/4 of the task's price; 5 quarters is above the price */
+  | { op: 'settlePartial'; who: Who; task: number; quarters: number }
   | { op: 'settleBatch'; who: Who; tasks: number[] }
   | { op: 'refundUnspent'; who: Who; job: number }
   | { op: 'withdraw'; who: Who; part: 'all' | 'half' | 'more' }
@@ -34,7 +36,7 @@ export type Step =
   | { op: 'progress'; task: number; choice: number }
 
 const { Assigned, Accepted, Committed, Challenged } = TaskState
-const SUITED: Record<TaskOp | 'vote' | 'settleBatch', bigint[]> = {
+const SUITED: Record<TaskOp | 'vote' | 'settleBatch' | 'settlePartial', bigint[]> = {
   cancelTask: [Assigned],
   acceptTask: [Assigned],
   commitResult: [Accepted],
@@ -42,6 +44,7 @@ const SUITED: Record<TaskOp | 'vote' | 'settleBatch', bigint[]> = {
   challenge: [Committed],
   release: [Committed],
   settleBatch: [Committed],
+  settlePartial: [Accepted],
   resolveDispute: [Challenged],
   vote: [Challenged],
   expireTask: [Assigned, Accepted]
@@ -91,6 +94,15 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({
+      op: fc.constant('settlePartial' as const),
+      who,
+      task: pick,
+      quarters: fc.nat(5)
+    })
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
       op: fc.constant('settleBatch' as const),
       who,
       tasks: fc.array(pick, { minLength: 1, maxLength: 6 })
@@ -135,7 +147,7 @@ export function mover(
     const taskAt = (i: number): bigint =>
       tasks.length === 0 || i >= 29 ? taskIdOf(jobAt(0), 77) : tasks[i % tasks.length]!
     /** The natural party acts on a task in a state where the action makes sense. */
-    const taskFor = (op: TaskOp | 'vote' | 'settleBatch', i: number): bigint => {
+    const taskFor = (op: TaskOp | 'vote' | 'settleBatch' | 'settlePartial', i: number): bigint => {
       if (!s.who.natural) return taskAt(i)
       const fits = tasks.filter((id) => SUITED[op].includes(model.tasks.get(id)!.state))
       return fits.length > 0 ? fits[i % fits.length]! : taskAt(i)
@@ -186,6 +198,14 @@ export function mover(
           { kind: 'settleBatch', taskIds }
         ]
       }
+      case 'settlePartial': {
+        const taskId = taskFor('settlePartial', s.task)
+        const price = model.tasks.get(taskId)?.price ?? ONE
+        return [
+          s.who.natural ? byAddress(requesterOfTask(taskId)) : anyone,
+          { kind: 'settlePartial', taskId, payout: (price * BigInt(s.quarters)) / 4n }
+        ]
+      }
       case 'refundUnspent': {
         const jobId = jobAt(s.job)
         return [s.who.natural ? byAddress(requesterOfJob(jobId)) : anyone, { kind: 'refundUnspent', jobId }]
@@ -225,9 +245,11 @@ export function mover(
       case TaskState.Assigned:
         return c < 4 ? [worker, { kind: 'acceptTask', taskId }] : [requester, { kind: 'cancelTask', taskId }]
       case TaskState.Accepted:
-        return c < 4
+        return c < 3
           ? [worker, { kind: 'commitResult', taskId }]
-          : [w.stranger, { kind: 'expireTask', taskId }]
+          : c < 4
+            ? [requester, { kind: 'settlePartial', taskId, payout: (task.price * BigInt(taskId % 5n)) / 4n }]
+            : [w.stranger, { kind: 'expireTask', taskId }]
       case TaskState.Committed:
         return c < 2
           ? [requester, { kind: 'challenge', taskId }]

@@ -116,10 +116,11 @@ export class AutoRelease {
         await s.deleteTimer('release', event.taskId)
         return
       case 'TaskExpired':
-      case 'TaskRejected': {
+      case 'TaskRejected':
+      case 'TaskCut': {
         await s.deleteTimer('expire', event.taskId)
         await s.deleteTimer('release', event.taskId)
-        // its price went back to the job: refund it at the job's deadline
+        // its price (or the unpaid part of it) went back to the job: refund it at the job's deadline
         const jobId = jobOfTask(event.taskId)
         if (this.isMe(requesterOfJob(jobId))) {
           const job = await this.client.market.getJob(jobId)

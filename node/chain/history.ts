@@ -104,7 +104,8 @@ export function summarise(events: readonly MarketEvent[], address: string, fromB
         break
       }
       case 'TaskExpired':
-      case 'TaskRejected': {
+      case 'TaskRejected':
+      case 'TaskCut': {
         const task = taskJob.get(e.taskId)
         if (task?.collateralMine === true && e.slashed > 0n) {
           entries.push({

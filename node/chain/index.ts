@@ -5,6 +5,7 @@
 //   requester: settlement.requester.escrowJob(cid, budget, deadlineMs) → chainJobId
 //              settlement.requester.addTask(chainJobId, index, workerPeerId, pricePerUnit, units, dueAtMs) → chainTaskId
 //              settlement.requester.acceptResults(taskIds) / expireOverdue(taskIds) / refundUnspent(chainJobId)
+//              settlement.requester.settlePartial(chainTaskId, payout) → settled (a delivered part of an accepted task)
 //   worker:    settlement.worker.ensureRegistered(peerKey); ensureStake(min)
 //              settlement.worker.acceptTask(chainTaskId, { priceTotal, jobId }); commitResult(chainTaskId, outputs)
 //   both:      settlement.autoRelease (started by settlement.start()), client.on('TaskReleased', …)

@@ -121,6 +121,38 @@ export class RequesterSettlement {
     return true
   }
 
+  /**
+   * Ends an accepted task whose worker stopped part-way (`settlePartial`): pays `payout`, the
+   * delivered part of the price (clamped to the price), minus the fee; the rest returns to the
+   * job and the unpaid share of the worker's collateral is slashed to this requester. True when
+   * the task is settled so (now or earlier: the ledger key is per task, so a retry or a restart
+   * never pays twice); false when it is not in Accepted (committed, expired, cancelled…) and the
+   * caller should take another path.
+   */
+  async settlePartial(chainTaskId: bigint, payout: bigint): Promise<boolean> {
+    const { market } = this.client
+    const task = await market.getTask(chainTaskId)
+    if (task.state === TaskState.PartlyPaid) return true
+    if (task.state !== TaskState.Accepted) return false
+    const amount = payout > task.price ? task.price : payout < 0n ? 0n : payout
+    try {
+      await this.client.send(`task:${chainTaskId}:partial`, () =>
+        market.settlePartial.populateTransaction(chainTaskId, amount)
+      )
+    } catch (err) {
+      // the worker committed (or the task expired) in between: the caller decides again
+      if (err instanceof ChainRevertError && err.reason === 'WrongState')
+        return (await market.getTask(chainTaskId)).state === TaskState.PartlyPaid
+      throw err
+    }
+    this.log.info('task paid in part', {
+      chainTaskId: chainTaskId.toString(),
+      payout: amount.toString(),
+      price: task.price.toString()
+    })
+    return true
+  }
+
   /** Whether the digest the worker committed for the task matches these outputs. */
   async committedDigestMatches(chainTaskId: bigint, outputs: readonly ResultOutput[]): Promise<boolean> {
     const task = await this.client.market.getTask(chainTaskId)

@@ -186,4 +186,52 @@ describe('settlement across restarts, lost and replaced transactions, reorgs', (
       await node.close()
     }
   })
+
+  it('pays a delivered part once: after a crash the same signed settlePartial goes out again, whatever is asked next', async () => {
+    const workerNode = await startTestNode(chain, await chain.fundedWallet(100n * TOKEN))
+    const worker = new WorkerSettlement({ client: workerNode.client })
+    await worker.ensureRegistered(workerNode.peerKey)
+    await worker.ensureStake(50n * TOKEN)
+    const node = await startTestNode(chain, wallet)
+    const jobDeadline = await deadline()
+    const requester = new RequesterSettlement({ client: node.client })
+    const jobId = await requester.escrowJob('bafy-partial-crash', BUDGET, jobDeadline)
+    const taskId = await requester.addTask(jobId, 0, workerNode.peerId, TOKEN, 10, jobDeadline - 600_000)
+    await worker.acceptTask(taskId, { priceTotal: 10n * TOKEN, jobId })
+
+    await chain.provider.send('evm_setAutomine', [false])
+    const key = `task:${taskId}:partial`
+    const partial = requester.settlePartial(taskId, 3n * TOKEN).then(
+      () => undefined,
+      (err: unknown) => err
+    )
+    await waitFor(async () => (await node.client.action(key))?.state === 'sent')
+    const sentHash = (await node.client.action(key))!.txHash
+    await node.close()
+    assert.ok((await partial) instanceof ChainStoppedError, 'the call ends with the client')
+    await chain.provider.send('anvil_dropTransaction', [sentHash])
+    await chain.provider.send('evm_setAutomine', [true])
+
+    const restarted = await startTestNode(chain, wallet, { dataDir: node.dataDir })
+    try {
+      // the restarted node asks for more (say it counted again): the recorded transaction stands
+      const again = new RequesterSettlement({ client: restarted.client })
+      assert.equal(await again.settlePartial(taskId, 5n * TOKEN), true)
+      assert.equal((await restarted.client.action(key))?.txHash, sentHash, 'the same signed transaction')
+      assert.equal(await again.settlePartial(taskId, 5n * TOKEN), true)
+      const { market } = restarted.client
+      const fee = (3n * TOKEN) / 100n
+      assert.equal(
+        (await market.accountOf(worker.address)).withdrawable,
+        3n * TOKEN - fee,
+        'paid once, 3 of 10'
+      )
+      const released = await market.queryFilter(market.filters.TaskReleased(taskId))
+      const cut = await market.queryFilter(market.filters.TaskCut(taskId))
+      assert.deepEqual([released.length, cut.length], [1, 1])
+    } finally {
+      await restarted.close()
+      await workerNode.close()
+    }
+  })
 })

@@ -10,23 +10,45 @@ export const MIN_TASK_DUE_MS = 10 * 60_000
 const MAX_INDEX_TRIES = 64
 
 /**
+ * Epochs an award of a training task delivered, by the requester's own record (stored
+ * checkpoints); undefined for a task of another kind. `sinceMs`: when the award was added.
+ */
+export type DeliveredUnits = (
+  jobId: string,
+  taskId: string,
+  worker: string,
+  sinceMs: number
+) => Promise<number | undefined>
+
+/** An awarded task on chain, as the requester priced it. */
+interface ChainTask {
+  id: bigint
+  pricePerUnit: bigint
+  units: number
+  addedAt: number
+}
+
+/**
  * The requester's side of a job on chain: escrow the budget before the first offer, add each
  * awarded task with its price (so the worker can lock collateral and get paid), pay accepted
- * tasks in batches, challenge a rejected result, and refund what was not spent. Every call
+ * tasks in batches, pay a failed training task for the epochs it delivered, challenge a
+ * rejected result, and refund what was not spent. Every call
  * is idempotent on chain (ids derive from the job and task), so a retry never pays twice.
  */
 export class RequesterChain {
   private readonly settlement: RequesterSettlement
   private readonly log: Logger
+  private readonly delivered?: DeliveredUnits
   private readonly jobs = new Map<string, bigint>()
-  private readonly tasks = new Map<string, bigint>()
+  private readonly tasks = new Map<string, ChainTask>()
   private readonly nextIndex = new Map<string, number>()
   private pending: bigint[] = []
   private timer?: NodeJS.Timeout
 
-  constructor(components: { settlement: RequesterSettlement; logger: Logger }) {
+  constructor(components: { settlement: RequesterSettlement; logger: Logger; delivered?: DeliveredUnits }) {
     this.settlement = components.settlement
     this.log = components.logger
+    this.delivered = components.delivered
   }
 
   /** The job's escrow on chain, created on first use. */
@@ -48,6 +70,7 @@ export class RequesterChain {
       spec.deadline,
       Date.now() + Math.max(MIN_TASK_DUE_MS, award.frames.length * 60_000)
     )
+    const addedAt = Date.now()
     for (let tries = 0; ; tries++) {
       try {
         const id = await this.settlement.addTask(
@@ -59,7 +82,12 @@ export class RequesterChain {
           dueAt
         )
         this.nextIndex.set(award.taskId + jobId, index + 1)
-        this.tasks.set(`${jobId}/${award.taskId}/${worker}`, id)
+        this.tasks.set(`${jobId}/${award.taskId}/${worker}`, {
+          id,
+          pricePerUnit: award.pricePerUnit,
+          units: award.frames.length,
+          addedAt
+        })
         return id
       } catch (err) {
         // that index already holds an earlier award of this task (another worker): take the next
@@ -79,15 +107,15 @@ export class RequesterChain {
       event.taskId !== undefined && event.worker !== undefined
         ? `${event.jobId}/${event.taskId}/${event.worker}`
         : undefined
-    const taskId = key !== undefined ? this.tasks.get(key) : undefined
+    const task = key !== undefined ? this.tasks.get(key) : undefined
     switch (event.type) {
       case 'task-accepted':
-        if (taskId !== undefined) this.queueAccept(taskId)
+        if (task !== undefined) this.queueAccept(task.id)
         break
       case 'task-failed':
-        if (taskId !== undefined) {
+        if (task !== undefined) {
           this.tasks.delete(key!)
-          void this.abandon(taskId)
+          void this.settleFailed(event.jobId, event.taskId!, event.worker!, task)
         }
         break
       case 'completed':
@@ -124,6 +152,33 @@ export class RequesterChain {
         error: describeError(err)
       })
     }
+  }
+
+  /**
+   * A failed task. When the worker delivered part of a training task (checkpoints this node
+   * stored, by its own record), it is paid for those epochs and the rest returns to the job
+   * (`settlePartial`); otherwise, or when the task is not in Accepted on chain any more, abandon.
+   */
+  private async settleFailed(jobId: string, taskId: string, worker: string, task: ChainTask): Promise<void> {
+    try {
+      const units = await this.delivered?.(jobId, taskId, worker, task.addedAt)
+      if (units !== undefined && units > 0) {
+        const paid = Math.min(units, task.units)
+        if (await this.settlement.settlePartial(task.id, task.pricePerUnit * BigInt(paid))) {
+          this.log.info('delivered part of a failed task paid', {
+            jobId,
+            taskId,
+            worker,
+            units: paid,
+            of: task.units
+          })
+          return
+        }
+      }
+    } catch (err) {
+      this.log.warn('paying the delivered part of a failed task failed', { jobId, error: describeError(err) })
+    }
+    await this.abandon(task.id)
   }
 
   /** A rejected or abandoned task: challenge a committed result, cancel one never accepted. */

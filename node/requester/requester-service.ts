@@ -75,7 +75,9 @@ export class RequesterService {
     if (components.settlement !== undefined) {
       this.chain = new RequesterChain({
         settlement: components.settlement,
-        logger: components.logger.child('chain')
+        logger: components.logger.child('chain'),
+        delivered: (jobId, taskId, worker, sinceMs) =>
+          this.train.deliveredEpochs(jobId, taskId, worker, sinceMs)
       })
     }
     this.workers = new WorkerDirectory({

@@ -79,8 +79,20 @@ export class TrainCheckpoints {
     manager: () => JobManager
   }
 
+  /** Checkpoint copies in flight, per job/task/worker. */
+  private readonly copying = new Map<string, Set<Promise<void>>>()
+
   constructor(components: TrainCheckpoints['c']) {
     this.c = components
+  }
+
+  /**
+   * Resolves once every checkpoint the worker reported for the task so far is stored or lost
+   * (a copy ends within CHECKPOINT_FETCH_TIMEOUT_MS), so the record can be read for payment.
+   */
+  async settled(jobId: string, taskId: string, worker: string): Promise<void> {
+    const copies = this.copying.get(`${jobId}/${taskId}/${worker}`)
+    if (copies !== undefined) await Promise.allSettled([...copies])
   }
 
   /** Handles a checkpoint report (a train result listing fewer epochs than its task); undefined for anything else. */
@@ -131,7 +143,15 @@ export class TrainCheckpoints {
     })
     if (fresh === 'distrusted') return refuse('this node rejected your model for this job; stop it')
     if (fresh !== true) return refuse('checkpoint reports must cover later epochs than the last one')
-    void this.store(r.jobId, r.taskId, from, { cid, bytes }, epochs.at(-1)!)
+    const key = `${r.jobId}/${r.taskId}/${from}`
+    const copy = this.store(r.jobId, r.taskId, from, { cid, bytes }, epochs.at(-1)!)
+    const copies = this.copying.get(key) ?? new Set()
+    copies.add(copy)
+    this.copying.set(key, copies)
+    void copy.finally(() => {
+      copies.delete(copy)
+      if (copies.size === 0 && this.copying.get(key) === copies) this.copying.delete(key)
+    })
     return { accepted: true, reason: 'checkpoint recorded' }
   }
 

@@ -14,6 +14,7 @@ import {
 import type { RynusLibp2p } from '../libp2p/types.js'
 import type { EpochMetrics } from '../trainer/index.js'
 import { TrainCheckpoints } from './train-checkpoints.js'
+import { deliveredEpochs } from './train-delivery.js'
 import type {
   EpochRecord,
   EpochStatus,
@@ -181,6 +182,29 @@ export class TrainRequester {
       reason: verdict.record.reason
     })
     return verdict.ok ? { ok: true } : { ok: false, reason: verdict.record.reason }
+  }
+
+  /**
+   * Epochs one award of a training task delivered, by this node's record (see deliveredEpochs),
+   * after the checkpoint copies the worker reported are done; undefined for other jobs.
+   */
+  async deliveredEpochs(
+    jobId: string,
+    taskId: string,
+    worker: string,
+    sinceMs: number
+  ): Promise<number | undefined> {
+    let record = await this.store.get(jobId)
+    const copying = (r: TrainJobRecord): boolean =>
+      r.epochs.some((e) => e.taskId === taskId && e.worker === worker && e.status === 'reported')
+    // a report recorded just before the task failed may not have its copy started yet: wait for it
+    for (let round = 0; record !== undefined && round < 3; round++) {
+      await this.checkpoints.settled(jobId, taskId, worker)
+      record = await this.store.get(jobId)
+      if (record === undefined || !copying(record)) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    return record === undefined ? undefined : deliveredEpochs(record, { taskId, worker, sinceMs })
   }
 
   /** The training part of a job's view, or undefined for other jobs. */

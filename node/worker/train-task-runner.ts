@@ -14,6 +14,7 @@ import {
   type ResumePoint
 } from '../../scheduler/kinds/train/resume.js'
 import { exportDirectory, exportToFile, importDirectory } from '../../storage/files/index.js'
+import type { WorkerSettlement } from '../chain/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { JOB_FILES, type TrainEpoch, TrainExecutor, type TrainResult } from '../trainer/index.js'
 import { HEARTBEAT_INTERVAL_MS, INPUT_FETCH_TIMEOUT_MS, type TaskHandle } from './render-task-runner.js'
@@ -48,13 +49,20 @@ type Ids = { jobId: string; taskId: string }
  */
 export class TrainTaskRunner {
   private readonly opts: TrainTaskRunnerOptions
-  private readonly c: { helia: Helia; jobs: JobChannel; libp2p: RynusLibp2p }
+  private readonly c: { helia: Helia; jobs: JobChannel; libp2p: RynusLibp2p; settlement?: WorkerSettlement }
   private readonly log: Logger
   private readonly executor: TrainExecutor
 
   constructor(
     opts: TrainTaskRunnerOptions,
-    components: { helia: Helia; jobs: JobChannel; libp2p: RynusLibp2p; logger: Logger }
+    components: {
+      helia: Helia
+      jobs: JobChannel
+      libp2p: RynusLibp2p
+      /** Settlement on chain; absent when the node has no chain configured (unpaid jobs). */
+      settlement?: WorkerSettlement
+      logger: Logger
+    }
   ) {
     this.opts = opts
     this.c = components
@@ -110,6 +118,13 @@ export class TrainTaskRunner {
       const resume = await this.askWhereToStart(requester, ids, award.frames.length, taskSignal, stop)
       await this.fetchDataset(spec, jobDir, taskSignal)
       const outputs = await this.train({ award, spec, requester, jobDir, resume }, taskSignal)
+      if (this.c.settlement !== undefined && award.chainTaskId !== 0n) {
+        // as for renders: the digest of the outputs goes on chain first, it is what the payment is for
+        await this.c.settlement.commitResult(
+          award.chainTaskId,
+          outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
+        )
+      }
       const result = { ...ids, outputs, error: '', createdAt: Date.now() }
       const ack = await deliverResult(this.c.jobs, requester, result, signal, this.log)
       this.log.info('training task delivered', { ...ids, epochs: outputs.length, accepted: ack?.accepted })

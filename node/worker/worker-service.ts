@@ -103,7 +103,13 @@ export class WorkerService {
     )
     this.trainRunner = new TrainTaskRunner(
       { workRoot, taskTimeoutMs: this.opts.config.taskTimeoutMs },
-      { helia: this.c.helia, jobs: this.c.jobs, libp2p: this.c.libp2p, logger: this.log.child('train-task') }
+      {
+        helia: this.c.helia,
+        jobs: this.c.jobs,
+        libp2p: this.c.libp2p,
+        settlement: this.c.settlement,
+        logger: this.log.child('train-task')
+      }
     )
     this.publisher = new CapacityPublisher(
       { record: () => this.capacityRecord() },

@@ -119,6 +119,16 @@ async function main(): Promise<void> {
     await gas(market.connect(globals[2]!).acceptTask(t3))
     await provider.send('evm_mine', [(await chainNow()) + 101])
     record('expireTask (missed deadline, slashes)', await gas(market.connect(stranger).expireTask(t3)))
+    // A worker that stopped part-way is paid for 3 of 10 units; the rest goes back to the job.
+    const partial = async (w: Wallet): Promise<bigint> => {
+      const index = (await market.getJob(jobId)).taskCount
+      const taskId = taskIdOf(jobId, index)
+      await gas(r.addTask(jobId, index, w.address, PRICE, (await chainNow()) + 3_600))
+      await gas(market.connect(w).acceptTask(taskId))
+      return gas(r.settlePartial(taskId, (PRICE * 3n) / 10n))
+    }
+    record('settlePartial 3/10 (global, slashes 7/10 of collateral)', await partial(globals[3]!))
+    record('settlePartial 3/10 (trusted, no collateral)', await partial(trusted[3]!))
     record('refundUnspent', await gas(r.refundUnspent(jobId)))
     record('withdraw', await gas(market.connect(globals[0]!).withdraw(PRICE / 2n)))
 
