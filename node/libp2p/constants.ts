@@ -43,3 +43,6 @@ export const YAMUX_MAX_STREAM_WINDOW_BYTES = 16 * 1024 * 1024
  * default the connection stalls for a drain after each, with this it writes them as one batch.
  */
 export const TCP_SOCKET_HIGH_WATER_MARK_BYTES = 1024 * 1024
+
+/** Ping streams allowed at once per connection and direction (the connection monitor's pings may queue). */
+export const PING_STREAMS = 4

@@ -24,6 +24,7 @@ import {
   KNOWN_TOPICS,
   MAX_GOSSIP_MESSAGE_BYTES,
   OFFERS_TOPIC,
+  PING_STREAMS,
   RELAY_DATA_LIMIT_BYTES,
   RELAY_DURATION_LIMIT_MS,
   RELAY_MAX_RESERVATIONS,
@@ -87,7 +88,10 @@ export async function createRynusLibp2p(opts: CreateLibp2pOptions): Promise<Rynu
   const services = {
     identify: identify(),
     identifyPush: identifyPush(),
-    ping: ping(),
+    // libp2p's connection monitor pings every 10 s on this protocol; with the default one stream
+    // each way, a ping still queued behind a bulk transfer made the next one fail at once
+    // (TooManyOutboundProtocolStreams) and the monitor aborted a healthy connection mid-transfer
+    ping: ping({ maxOutboundStreams: PING_STREAMS, maxInboundStreams: PING_STREAMS }),
     autonat: autoNAT(),
     dcutr: dcutr(),
     dht: kadDHT({
