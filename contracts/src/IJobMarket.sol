@@ -67,9 +67,9 @@ interface IJobMarket {
     event TaskExpired(uint256 indexed taskId, uint256 slashed);
     event TaskRejected(uint256 indexed taskId, uint256 slashed);
     /// The unpaid part of a task settled by `settlePartial`: `refunded` of its price went back to
-    /// the job's budget and `slashed` of the worker's collateral to the requester. The paid part,
-    /// if any, is in the `TaskReleased` event of the same transaction.
-    event TaskCut(uint256 indexed taskId, uint256 refunded, uint256 slashed);
+    /// the job's budget (the worker's collateral is unlocked, not slashed). The paid part is in
+    /// the `TaskReleased` event of the same transaction.
+    event TaskCut(uint256 indexed taskId, uint256 refunded);
     event BudgetRefunded(uint256 indexed jobId, address indexed requester, uint256 amount);
     event Withdrawn(address indexed account, address indexed to, uint256 amount);
     event FeesWithdrawn(address indexed treasury, uint256 amount);

@@ -98,41 +98,34 @@ contract JobMarket is MarketDisputes {
 
     /// @notice Ends an accepted task whose worker stopped part-way (e.g. it delivered k of a
     /// training task's n epochs as checkpoints the requester stored) and pays the delivered part.
-    /// The worker is credited `payout` minus the protocol fee (a `TaskReleased` event when
-    /// `payout` > 0); the rest of the price, `price - payout`, returns to the job's budget.
-    /// Collateral follows the same split, pro rata: of the collateral `c` the task locked, the
-    /// share `c * (price - payout) / price` (rounded down, so never more than the unpaid share)
-    /// is slashed from the worker's stake to the requester, and the rest is unlocked. A full
-    /// payout slashes nothing; a zero payout slashes all of `c`, as `expireTask` would. Only the
-    /// requester decides the amount, and only before a result is committed: a committed result
-    /// is accepted or challenged instead. The task ends in PartlyPaid (`TaskCut` event).
-    /// @param payout the part of the task's price owed for the delivered work, at most the price.
+    /// The worker is credited `payout` minus the protocol fee (a `TaskReleased` event); the rest
+    /// of the price, `price - payout`, returns to the job's budget, and the task's collateral is
+    /// unlocked in full. Nothing is slashed: the requester alone decides the amount, so a slash
+    /// here would let a requester take an honest worker's collateral mid-task. A worker that
+    /// delivered nothing is left to `expireTask` after its due time, which slashes as before.
+    /// Only before a result is committed: a committed result is accepted or challenged instead.
+    /// The task ends in PartlyPaid (`TaskCut` event).
+    /// @param payout the part of the task's price owed for the delivered work: more than 0, at
+    /// most the price.
     function settlePartial(uint256 taskId, uint96 payout) external nonReentrant {
         Task storage t = _tasks[taskId];
         _requireRequester(taskId);
         if (t.state != TaskState.Accepted) revert WrongState(taskId, t.state);
         uint96 price = t.price;
+        if (payout == 0) revert ZeroAmount();
         if (payout > price) revert PayoutAbovePrice(price, payout);
         address worker = t.worker;
         t.state = TaskState.PartlyPaid;
         uint96 refunded = price - payout;
         if (refunded != 0) _jobs[taskId >> 32].available += refunded;
         Account storage a = _accounts[worker];
-        uint256 cut;
-        if (t.collateralized) {
-            uint256 collateral = _collateral(price);
-            a.locked -= uint96(collateral);
-            cut = collateral * refunded / price;
-        }
+        if (t.collateralized) a.locked -= uint96(_collateral(price));
         --a.openTasks;
-        if (payout != 0) {
-            uint256 fee = uint256(payout) * feeBps / BPS;
-            a.withdrawable += uint128(payout - fee);
-            feesOwed += uint96(fee);
-            emit TaskReleased(taskId, worker, payout - fee, fee);
-        }
-        uint256 slashed = cut != 0 ? _slashTo(worker, uint96(cut), _requesterOfTask(taskId)) : 0;
-        emit TaskCut(taskId, refunded, slashed);
+        uint256 fee = uint256(payout) * feeBps / BPS;
+        a.withdrawable += uint128(payout - fee);
+        feesOwed += uint96(fee);
+        emit TaskReleased(taskId, worker, payout - fee, fee);
+        emit TaskCut(taskId, refunded);
     }
 
     /// @notice Moves the job's unspent budget to the requester's balance. The requester may do

@@ -223,6 +223,7 @@ export class MarketModel {
         const task = this.#task(a.taskId)
         if (actor !== requesterOfTask(a.taskId)) return 'NotRequester'
         if (task.state !== TaskState.Accepted) return 'WrongState'
+        if (a.payout === 0n) return 'ZeroAmount'
         if (a.payout > task.price) return 'PayoutAbovePrice'
         this.#settlePartial(a.taskId, task, a.payout)
         return null
@@ -281,24 +282,16 @@ export class MarketModel {
     task.state = TaskState.Released
   }
 
-  /** Pays `payout` of an accepted task; the rest of the price to the job, collateral pro rata. */
+  /** Pays `payout` (> 0) of an accepted task; the rest of the price to the job, collateral unlocked. */
   #settlePartial(taskId: bigint, task: ModelTask, payout: bigint): void {
-    if (payout > 0n) {
-      if (this.paid.has(taskId)) throw new Error(`model paid task ${taskId} twice`)
-      this.paid.add(taskId)
-      const fee = (payout * FEE_BPS) / 10_000n
-      add(this.withdrawable, task.worker, payout - fee)
-      this.fees += fee
-    }
+    if (this.paid.has(taskId)) throw new Error(`model paid task ${taskId} twice`)
+    this.paid.add(taskId)
+    const fee = (payout * FEE_BPS) / 10_000n
+    add(this.withdrawable, task.worker, payout - fee)
+    this.fees += fee
     this.jobs.get(taskId >> 32n)!.available += task.price - payout
     this.openTasks.set(task.worker, (this.openTasks.get(task.worker) ?? 0) - 1)
-    if (task.collateralized) {
-      const c = collateralOf(task.price)
-      const cut = (c * (task.price - payout)) / task.price
-      add(this.locked, task.worker, -c)
-      add(this.stake, task.worker, -cut)
-      add(this.withdrawable, requesterOfTask(taskId), cut)
-    }
+    if (task.collateralized) add(this.locked, task.worker, -collateralOf(task.price))
     task.state = TaskState.PartlyPaid
   }
 

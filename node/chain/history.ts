@@ -104,8 +104,7 @@ export function summarise(events: readonly MarketEvent[], address: string, fromB
         break
       }
       case 'TaskExpired':
-      case 'TaskRejected':
-      case 'TaskCut': {
+      case 'TaskRejected': {
         const task = taskJob.get(e.taskId)
         if (task?.collateralMine === true && e.slashed > 0n) {
           entries.push({

@@ -21,7 +21,7 @@ export type MarketEvent = EventMeta &
     | { name: 'TaskReleased'; taskId: bigint; worker: string; payout: bigint; fee: bigint }
     | { name: 'TaskExpired'; taskId: bigint; slashed: bigint }
     | { name: 'TaskRejected'; taskId: bigint; slashed: bigint }
-    | { name: 'TaskCut'; taskId: bigint; refunded: bigint; slashed: bigint }
+    | { name: 'TaskCut'; taskId: bigint; refunded: bigint }
     | { name: 'BudgetRefunded'; jobId: bigint; requester: string; amount: bigint }
     | { name: 'Withdrawn'; account: string; to: string; amount: bigint }
   )

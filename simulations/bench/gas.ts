@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       await gas(market.connect(w).acceptTask(taskId))
       return gas(r.settlePartial(taskId, (PRICE * 3n) / 10n))
     }
-    record('settlePartial 3/10 (global, slashes 7/10 of collateral)', await partial(globals[3]!))
+    record('settlePartial 3/10 (global, collateral unlocked)', await partial(globals[3]!))
     record('settlePartial 3/10 (trusted, no collateral)', await partial(trusted[3]!))
     record('refundUnspent', await gas(r.refundUnspent(jobId)))
     record('withdraw', await gas(market.connect(globals[0]!).withdraw(PRICE / 2n)))
