@@ -56,7 +56,9 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     superPeer = await startTestNode({ roles: ['super-peer'] })
     nodes.push(superPeer)
     bootstrap = [dialAddress(superPeer)]
-    requester = await startTestNode({ roles: ['requester'], bootstrap, heartbeatTimeoutMs: 4_000 })
+    // short enough to notice the killed worker soon, long enough that a busy box's in-process
+    // workers do not miss it (4 s did under CI load: the honest worker was dropped as failed)
+    requester = await startTestNode({ roles: ['requester'], bootstrap, heartbeatTimeoutMs: 10_000 })
     nodes.push(requester)
   })
   after(async () => {
@@ -124,8 +126,14 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
     assert.ok(ok, `the task was not awarded to ${worker}: ${await history(jobId)}`)
   }
 
+  /** The job's last events and every verification verdict, for failure messages. */
   const history = async (jobId: string): Promise<string> =>
-    JSON.stringify((await service().history(jobId)).slice(-6).map((h) => h.message))
+    JSON.stringify({
+      history: (await service().history(jobId)).slice(-6).map((h) => h.message),
+      verdicts: (await service().trainView(jobId))?.verifications.map(
+        (v) => `${v.worker.slice(-6)}: ${v.reason}`
+      )
+    })
 
   it('a small tabular job trains through the network to at least 90 % held-out accuracy', async () => {
     const w = await worker()
