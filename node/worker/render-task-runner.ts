@@ -9,7 +9,7 @@ import type { JobSpec } from '../../scheduler/index.js'
 import { exportToFile, importFile } from '../../storage/files/index.js'
 import type { WorkerSettlement } from '../chain/index.js'
 import { RenderExecutor } from '../executor/index.js'
-import { deliverResult, safeSegment } from './task-support.js'
+import { commitAndDeliver, safeSegment } from './task-support.js'
 
 export const HEARTBEAT_INTERVAL_MS = 5_000
 export const PROGRESS_INTERVAL_MS = 1_000
@@ -149,19 +149,14 @@ export class RenderTaskRunner {
         const { cid, size } = await importFile(this.helia, f.path, { signal: taskSignal })
         outputs.push({ frame: f.frame, cid, bytes: size })
       }
-      if (this.settlement !== undefined && award.chainTaskId !== 0n) {
-        // the digest of the outputs goes on chain first: it is what the payment is for
-        await this.settlement.commitResult(
-          award.chainTaskId,
-          outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
-        )
-      }
-      const ack = await deliverResult(
-        this.jobs,
-        requester,
-        { ...ids, outputs, error: '', createdAt: Date.now() },
-        signal,
-        this.log
+      const ack = await commitAndDeliver(
+        { jobs: this.jobs, settlement: this.settlement, log: this.log },
+        {
+          requester,
+          chainTaskId: award.chainTaskId,
+          result: { ...ids, outputs, error: '', createdAt: Date.now() }
+        },
+        signal
       )
       this.log.info('task delivered', { ...ids, frames: outputs.length, accepted: ack?.accepted })
     } catch (err) {

@@ -3,6 +3,7 @@ import type { CID } from 'multiformats/cid'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
 import type { JobChannel, TaskResult } from '../../protocols/job/index.js'
+import type { WorkerSettlement } from '../chain/index.js'
 
 /** How long a finished task keeps trying to hand its result to an unreachable requester. */
 export const RESULT_DELIVERY_MS = 3 * 60_000
@@ -44,4 +45,23 @@ export async function deliverResult(
       delay = Math.min(delay * 2, 10_000)
     }
   }
+}
+
+/**
+ * Hands in a finished task: on a paid task the digest of its outputs goes on chain first (it is
+ * what the payment is for), then the result goes to the requester (see deliverResult).
+ */
+export async function commitAndDeliver(
+  c: { jobs: JobChannel; settlement?: WorkerSettlement; log: Logger },
+  task: { requester: string; chainTaskId: bigint; result: TaskResult },
+  signal: AbortSignal
+): Promise<{ accepted: boolean; reason: string } | undefined> {
+  const { requester, chainTaskId, result } = task
+  if (c.settlement !== undefined && chainTaskId !== 0n) {
+    await c.settlement.commitResult(
+      chainTaskId,
+      result.outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
+    )
+  }
+  return deliverResult(c.jobs, requester, result, signal, c.log)
 }

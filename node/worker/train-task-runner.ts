@@ -18,7 +18,7 @@ import type { WorkerSettlement } from '../chain/index.js'
 import type { RynusLibp2p } from '../libp2p/types.js'
 import { JOB_FILES, type TrainEpoch, TrainExecutor, type TrainResult } from '../trainer/index.js'
 import { HEARTBEAT_INTERVAL_MS, INPUT_FETCH_TIMEOUT_MS, type TaskHandle } from './render-task-runner.js'
-import { deliverResult, readBlock, safeSegment } from './task-support.js'
+import { commitAndDeliver, readBlock, safeSegment } from './task-support.js'
 
 /**
  * Checkpoint reports and progress go out at most this often (an epoch can take milliseconds):
@@ -118,15 +118,12 @@ export class TrainTaskRunner {
       const resume = await this.askWhereToStart(requester, ids, award.frames.length, taskSignal, stop)
       await this.fetchDataset(spec, jobDir, taskSignal)
       const outputs = await this.train({ award, spec, requester, jobDir, resume }, taskSignal)
-      if (this.c.settlement !== undefined && award.chainTaskId !== 0n) {
-        // as for renders: the digest of the outputs goes on chain first, it is what the payment is for
-        await this.c.settlement.commitResult(
-          award.chainTaskId,
-          outputs.map((o) => ({ frame: o.frame, cid: o.cid }))
-        )
-      }
       const result = { ...ids, outputs, error: '', createdAt: Date.now() }
-      const ack = await deliverResult(this.c.jobs, requester, result, signal, this.log)
+      const ack = await commitAndDeliver(
+        { jobs: this.c.jobs, settlement: this.c.settlement, log: this.log },
+        { requester, chainTaskId: award.chainTaskId, result },
+        signal
+      )
       this.log.info('training task delivered', { ...ids, epochs: outputs.length, accepted: ack?.accepted })
     } catch (err) {
       const reason = taskSignal.aborted ? `aborted: ${describeError(taskSignal.reason)}` : describeError(err)
