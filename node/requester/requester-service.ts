@@ -135,7 +135,8 @@ export class RequesterService {
           }
         },
         market: {
-          sendAward: async (worker, award) => {
+          sendAward: async (worker, whole) => {
+            const award = await this.train.awardFor(whole, worker)
             let chainTaskId = 0n
             if (this.chain !== undefined) {
               const job = await this.repo!.getJob(award.jobId)

@@ -156,22 +156,38 @@ export class TrainCheckpoints {
   }
 
   /**
-   * The ack reason for a worker's heartbeat: `resume:<cid>` naming where it starts, decided on
-   * its first heartbeat of the award and repeated after; '' to start at epoch 1. Undefined when
-   * the job is not a training job of this node.
+   * The ack reason for a worker's heartbeat: `resume:<cid>` naming where it starts (decided when
+   * the task was awarded to it, see `resumeFor`), or '' to start at epoch 1. Undefined when the
+   * job is not a training job of this node.
    */
   async resumeReasonFor(jobId: string, taskId: string, worker: string): Promise<string | undefined> {
+    const decision = await this.resumeFor(jobId, taskId, worker)
+    if (decision === undefined) return undefined
+    return decision.point !== undefined ? resumeReason(decision.point) : ''
+  }
+
+  /**
+   * Where a worker awarded a training task starts: the latest epoch up to which every
+   * checkpoint is stored here (from trusted workers), as a resume point block, and the first
+   * epoch it trains. Decided once per award, before the award is sent (so the award and its
+   * price cover only the epochs still to train), and repeated to its heartbeats. Undefined when
+   * the job is not a training job of this node.
+   */
+  async resumeFor(
+    jobId: string,
+    taskId: string,
+    worker: string
+  ): Promise<{ fromEpoch: number; point?: string } | undefined> {
     const known = await this.c.store.get(jobId)
     if (known === undefined) return undefined
-    // later heartbeats of the award: the answer given on the first, without a write
     const given = known.resumes.find((r) => r.taskId === taskId && r.worker === worker)
-    if (given !== undefined) return given.point !== undefined ? resumeReason(given.point) : ''
+    if (given !== undefined) return given
     const total = (await this.c.manager().get(jobId))?.job.spec.train?.epochs
     if (total === undefined) return undefined
     let event: ResumeEvent | undefined
-    const reason = await this.c.store.update(jobId, async (record) => {
+    const decision = await this.c.store.update(jobId, async (record) => {
       const given = record.resumes.find((r) => r.taskId === taskId && r.worker === worker)
-      if (given !== undefined) return given.point !== undefined ? resumeReason(given.point) : ''
+      if (given !== undefined) return given
       const latest = new Map<number, EpochRecord>()
       const untrusted = distrusted(record)
       for (const e of record.epochs) {
@@ -198,17 +214,18 @@ export class TrainCheckpoints {
         }
       }
       event = { jobId, taskId, worker, fromEpoch: epoch + 1, ...(point !== undefined && { point }) }
-      record.resumes.push({
+      const decided = {
         taskId,
         worker,
         fromEpoch: epoch + 1,
         ...(point !== undefined && { point }),
         at: Date.now()
-      })
-      return point !== undefined ? resumeReason(point) : ''
+      }
+      record.resumes.push(decided)
+      return decided
     })
     if (event !== undefined) this.events.emit('resume', event)
-    return reason
+    return decision
   }
 
   /** Copies a reported checkpoint onto this node and reads its metrics; marks it stored or lost. */

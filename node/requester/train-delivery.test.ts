@@ -57,7 +57,7 @@ describe('deliveredEpochs: what one award of a training task delivered, by the r
     assert.equal(deliveredEpochs(record, { ...award, worker: B }), 1)
   })
 
-  it('starts at the resume point the award was given, and ignores epochs of an earlier award', () => {
+  it('starts at the resume point the award was given (decided just before it), and ignores epochs of an earlier award', () => {
     const record = recordOf(
       [
         epoch(1, 'stored', A, AWARD - 500),
@@ -65,7 +65,7 @@ describe('deliveredEpochs: what one award of a training task delivered, by the r
         epoch(3, 'stored'),
         epoch(4, 'stored')
       ],
-      { resumes: [{ taskId: 't0', worker: A, fromEpoch: 3, at: AWARD + 1 }] }
+      { resumes: [{ taskId: 't0', worker: A, fromEpoch: 3, at: AWARD - 1 }] }
     )
     assert.equal(deliveredEpochs(record, award), 2)
   })

@@ -26,8 +26,9 @@ export function deliveredEpochs(
       .map((e) => e.epoch)
   )
   if (held.size === 0) return 0
-  // where the award started: the resume point this node gave it, else its first epoch held
-  const resumed = record.resumes.filter((r) => r.taskId === taskId && r.worker === worker && r.at >= sinceMs)
+  // where the award started: the resume point this node gave it (decided just before the award
+  // was sent, and a task never goes back to a worker), else its first epoch held
+  const resumed = record.resumes.filter((r) => r.taskId === taskId && r.worker === worker)
   let epoch = resumed.at(-1)?.fromEpoch ?? Math.min(...held)
   let count = 0
   while (held.has(epoch)) {

@@ -138,6 +138,21 @@ export class TrainRequester {
     return this.checkpoints.takeReport(r, from, signed)
   }
 
+  /**
+   * A training award covers only the epochs still to train: when earlier workers' checkpoints
+   * are stored here, the worker resumes after them (decided now, told on its first heartbeat),
+   * so it is awarded and priced for epochs `fromEpoch`..N only and the delivered epochs are not
+   * paid twice. Awards of other jobs pass unchanged.
+   */
+  async awardFor<A extends { jobId: string; taskId: string; frames: number[] }>(
+    award: A,
+    worker: string
+  ): Promise<A> {
+    const decision = await this.checkpoints.resumeFor(award.jobId, award.taskId, worker)
+    if (decision === undefined || decision.fromEpoch <= 1) return award
+    return { ...award, frames: award.frames.filter((epoch) => epoch >= decision.fromEpoch) }
+  }
+
   /** An accepted heartbeat of a training task carries where to start (see TrainCheckpoints). */
   async answerHeartbeat(h: Heartbeat, from: string, ack: Ack): Promise<Ack> {
     if (!ack.accepted) return ack

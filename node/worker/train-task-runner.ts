@@ -115,7 +115,17 @@ export class TrainTaskRunner {
         .catch(() => undefined)
     }, HEARTBEAT_INTERVAL_MS)
     try {
-      const resume = await this.askWhereToStart(requester, ids, award.frames.length, taskSignal, stop)
+      const resume = await this.askWhereToStart(requester, ids, spec.train!.epochs, taskSignal, stop)
+      const first = award.frames[0] ?? 1
+      if ((resume?.epoch ?? 0) + 1 !== first) {
+        // an award covers the epochs after the resume point; any other start is the requester's
+        // mistake (or an unreadable point): train what the point allows, log the mismatch
+        this.log.warn('the award and the resume point disagree on the first epoch', {
+          ...ids,
+          awardedFrom: first,
+          resumesFrom: (resume?.epoch ?? 0) + 1
+        })
+      }
       await this.fetchDataset(spec, jobDir, taskSignal)
       const outputs = await this.train({ award, spec, requester, jobDir, resume }, taskSignal)
       const result = { ...ids, outputs, error: '', createdAt: Date.now() }
@@ -219,7 +229,8 @@ export class TrainTaskRunner {
     const { award, spec, requester, jobDir } = task
     const { datasetInfo: _, ...params } = spec.train!
     const ids = idsOf(award)
-    const total = award.frames.length
+    // epochs are numbered over the whole job; a resumed award covers only those after the point
+    const total = spec.train!.epochs
     const delivered: EpochOutput[] = [...(task.resume?.epochs ?? [])]
     let reportedUpTo = task.resume?.epoch ?? 0
     let lastReport = 0
@@ -290,7 +301,7 @@ export class TrainTaskRunner {
         framesTotal: total
       })
       .catch(() => undefined)
-    return award.frames.map((epoch) => {
+    return Array.from({ length: total }, (_, i) => i + 1).map((epoch) => {
       // an epoch's output is the first reported checkpoint that holds its work, else the final model
       const held = epoch < result.lastEpoch ? delivered.find((o) => o.epoch === epoch) : undefined
       return { frame: epoch, cid: held?.cid ?? cid, bytes: held?.bytes ?? size }

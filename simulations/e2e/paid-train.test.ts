@@ -1,6 +1,6 @@
 // A paid training job whose first worker is SIGKILLed after delivering k epochs: the requester
-// pays it for those k epochs on chain (settlePartial), slashes the matching share of its
-// collateral, and the worker that resumes from its checkpoint and finishes is paid its task.
+// pays it for those k epochs on chain (settlePartial) and unlocks its collateral, and the worker
+// that resumes from its checkpoint is awarded and paid only the epochs after k.
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
@@ -101,7 +101,7 @@ describe('a paid training job whose worker dies mid-task', { timeout: 300_000 },
     return { child, peerId: (JSON.parse(out) as { peerId: string }).peerId }
   }
 
-  it('pays the killed worker k epochs minus the fee and slashes the rest of its collateral; the finisher is paid', async () => {
+  it('pays the killed worker k epochs minus the fee and unlocks its collateral; the finisher is awarded and paid the other epochs', async () => {
     const doomed = await doomedProcess()
     const requester = await node('requester', ['requester'])
     const service = requester.requester!
@@ -203,11 +203,21 @@ describe('a paid training job whose worker dies mid-task', { timeout: 300_000 },
       "the requester's record: k epochs from the killed worker"
     )
 
-    // the worker that resumed and finished is paid its task (the award covers the whole job)
+    // the worker that resumed is awarded and paid only the epochs after the paid ones: across
+    // both workers every epoch is paid exactly once
     const view = (await service.get(jobId))!
     const finisher = view.tasks.find((t) => t.state.name === 'accepted')!
     assert.equal(finisher.state.worker, steady.peerId.toString())
-    const steadyPrice = BigInt(finisher.pricePerUnit!) * BigInt(finisher.units.length)
+    const steadyAdded = await market.queryFilter(
+      market.filters.TaskAdded(undefined, undefined, steady.settlement!.worker.address)
+    )
+    assert.equal(steadyAdded.length, 1, 'one task was awarded to the finisher')
+    const steadyPrice = (steadyAdded[0] as unknown as { args: [bigint, bigint, string, bigint] }).args[3]
+    assert.equal(
+      steadyPrice,
+      BigInt(finisher.pricePerUnit!) * BigInt(EPOCHS - k),
+      `the finisher's task is priced for epochs ${k + 1} to ${EPOCHS} only`
+    )
     assert.ok(
       await waitFor(
         async () =>
