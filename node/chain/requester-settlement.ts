@@ -21,6 +21,15 @@ export interface AcceptOutcome {
   skipped: bigint[]
 }
 
+/** An award's task on chain as the requester priced it. */
+export interface AwardTerms {
+  id: bigint
+  pricePerUnit: bigint
+  units: number
+  /** Unix ms when the task was added. */
+  addedAt: number
+}
+
 /**
  * The requester's side of settlement: escrow a job's budget, add a task per award, pay verified
  * results in batches, expire overdue tasks, take back unspent budget. Every method is
@@ -108,6 +117,32 @@ export class RequesterSettlement {
     }
     this.log.info('task added', { chainTaskId: taskId.toString(), worker, price: price.toString() })
     return taskId
+  }
+
+  /** Keeps what this requester priced for one award (key `<jobCid>/<taskId>/<workerPeerId>`), synced to disk. */
+  async rememberAward(key: string, award: AwardTerms): Promise<void> {
+    await this.store.putAward(key, {
+      id: award.id.toString(),
+      pricePerUnit: award.pricePerUnit.toString(),
+      units: award.units,
+      addedAt: award.addedAt
+    })
+  }
+
+  /** An award kept by `rememberAward`, or undefined. */
+  async awardOf(key: string): Promise<AwardTerms | undefined> {
+    const record = await this.store.award(key)
+    if (record === undefined) return undefined
+    return {
+      id: BigInt(record.id),
+      pricePerUnit: BigInt(record.pricePerUnit),
+      units: record.units,
+      addedAt: record.addedAt
+    }
+  }
+
+  async forgetAward(key: string): Promise<void> {
+    await this.store.deleteAward(key)
   }
 
   /** Withdraws a task its worker has not accepted yet; its price returns to the job. False when it is past that. */

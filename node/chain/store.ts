@@ -31,6 +31,20 @@ export interface Timer {
 }
 
 /**
+ * A task this requester added on chain for one award, as it priced it: enough to pay the
+ * delivered part of the task after a restart, when the task fails.
+ */
+export interface AwardRecord {
+  /** Chain task id, decimal. */
+  id: string
+  /** Price per unit, decimal token base units. */
+  pricePerUnit: string
+  units: number
+  /** Unix ms when the task was added. */
+  addedAt: number
+}
+
+/**
  * Everything the settlement layer keeps, in level at `<dataDir>/chain`, under a scope named
  * after the chain (chain id, market address, hash of the deployment block). A devnet that
  * starts a fresh chain at the same addresses therefore starts from an empty ledger, and data
@@ -41,6 +55,7 @@ export interface Timer {
  * - meta:    `cursor` → last block whose events were delivered
  * - timers:  `<kind>:<id>` → Timer
  * - jobs:    job CID → chain job id
+ * - awards:  `<jobCid>/<taskId>/<workerPeerId>` → AwardRecord (a requester's tasks on chain)
  */
 export class SettlementStore {
   readonly #db: Db
@@ -50,6 +65,7 @@ export class SettlementStore {
   #meta?: Sub<number>
   #timers?: Sub<Timer>
   #jobs?: Sub<string>
+  #awards?: Sub<AwardRecord>
 
   private constructor(db: Db) {
     this.#db = db
@@ -78,6 +94,7 @@ export class SettlementStore {
     this.#meta = sub<number>('meta')
     this.#timers = sub<Timer>('timers')
     this.#jobs = sub<string>('jobs')
+    this.#awards = sub<AwardRecord>('awards')
     this.#scope = scope
   }
 
@@ -157,6 +174,20 @@ export class SettlementStore {
   async chainJobOf(jobCid: string): Promise<bigint | undefined> {
     const id = await this.#sub(this.#jobs).get(jobCid)
     return id === undefined ? undefined : BigInt(id)
+  }
+
+  // ---------------------------------------------------------------- awards
+
+  async putAward(key: string, award: AwardRecord): Promise<void> {
+    await this.#synced(this.#sub(this.#awards), key, award)
+  }
+
+  async award(key: string): Promise<AwardRecord | undefined> {
+    return this.#sub(this.#awards).get(key)
+  }
+
+  async deleteAward(key: string): Promise<void> {
+    await this.#synced(this.#sub(this.#awards), key)
   }
 
   /** Puts (or, without a value, deletes) one key and fsyncs before resolving. */

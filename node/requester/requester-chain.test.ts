@@ -154,6 +154,39 @@ describe('RequesterChain pays the delivered epochs of a failed training task', (
     assert.equal(await chain.provider.getTransactionCount(requesterNode.client.address), nonce)
   })
 
+  it('a requester restarted mid-task still pays the delivered epochs: the award is kept on disk', async () => {
+    const { jobId, chainTaskId } = await awarded('train')
+    await stored(jobId, [1, 2])
+    const before = await account(worker.address)
+    // a new RequesterChain over the same settlement store, as after a restart: nothing in memory
+    const restarted = new RequesterChain({
+      settlement: new RequesterSettlement({ client: requesterNode.client }),
+      logger: silentLogger,
+      delivered: async (id, taskId, w, sinceMs) => {
+        const record = await store.get(id)
+        return record === undefined ? undefined : deliveredEpochs(record, { taskId, worker: w, sinceMs })
+      }
+    })
+    try {
+      restarted.onJobEvent({
+        jobId,
+        at: Date.now(),
+        type: 'task-failed',
+        message: 'heartbeat timeout',
+        taskId: 'task-0',
+        worker: workerNode.peerId
+      })
+      await stateBecomes(chainTaskId, TaskState.PartlyPaid)
+      const payout = 2n * PER_EPOCH
+      assert.equal(
+        (await account(worker.address)).withdrawable - before.withdrawable,
+        payout - (payout * FEE_BPS) / 10_000n
+      )
+    } finally {
+      await restarted.stop()
+    }
+  })
+
   it('pays nothing to a worker whose model was rejected: its committed result is challenged', async () => {
     const { jobId, chainTaskId } = await awarded('train', { commit: true })
     await stored(jobId, [1, 2, 3, 4])

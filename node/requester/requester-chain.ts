@@ -1,7 +1,7 @@
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
 import type { AwardDraft, JobManagerEvent, JobSpec } from '../../scheduler/index.js'
-import { type RequesterSettlement, SettlementMismatchError } from '../chain/index.js'
+import { type AwardTerms, type RequesterSettlement, SettlementMismatchError } from '../chain/index.js'
 
 /** How often accepted tasks are paid out together (one transaction per batch). */
 export const ACCEPT_BATCH_MS = 2_000
@@ -21,12 +21,7 @@ export type DeliveredUnits = (
 ) => Promise<number | undefined>
 
 /** An awarded task on chain, as the requester priced it. */
-interface ChainTask {
-  id: bigint
-  pricePerUnit: bigint
-  units: number
-  addedAt: number
-}
+type ChainTask = AwardTerms
 
 /**
  * The requester's side of a job on chain: escrow the budget before the first offer, add each
@@ -42,6 +37,7 @@ export class RequesterChain {
   private readonly jobs = new Map<string, bigint>()
   private readonly tasks = new Map<string, ChainTask>()
   private readonly nextIndex = new Map<string, number>()
+  private readonly failing = new Set<string>()
   private pending: bigint[] = []
   private timer?: NodeJS.Timeout
 
@@ -82,12 +78,11 @@ export class RequesterChain {
           dueAt
         )
         this.nextIndex.set(award.taskId + jobId, index + 1)
-        this.tasks.set(`${jobId}/${award.taskId}/${worker}`, {
-          id,
-          pricePerUnit: award.pricePerUnit,
-          units: award.frames.length,
-          addedAt
-        })
+        const task = { id, pricePerUnit: award.pricePerUnit, units: award.frames.length, addedAt }
+        const key = `${jobId}/${award.taskId}/${worker}`
+        this.tasks.set(key, task)
+        // kept on disk too: a requester restarted mid-task still pays a failed task's delivered part
+        await this.settlement.rememberAward(key, task)
         return id
       } catch (err) {
         // that index already holds an earlier award of this task (another worker): take the next
@@ -107,22 +102,45 @@ export class RequesterChain {
       event.taskId !== undefined && event.worker !== undefined
         ? `${event.jobId}/${event.taskId}/${event.worker}`
         : undefined
-    const task = key !== undefined ? this.tasks.get(key) : undefined
     switch (event.type) {
       case 'task-accepted':
-        if (task !== undefined) this.queueAccept(task.id)
+        if (key !== undefined)
+          void this.taskOf(key).then((task) => task !== undefined && this.queueAccept(task.id))
         break
       case 'task-failed':
-        if (task !== undefined) {
-          this.tasks.delete(key!)
-          void this.settleFailed(event.jobId, event.taskId!, event.worker!, task)
-        }
+        if (key !== undefined) void this.failed(key, event)
         break
       case 'completed':
       case 'failed':
       case 'cancelled':
         void this.finish(event.jobId)
         break
+    }
+  }
+
+  /** The chain task of one award: from memory, else (after a restart) from the settlement store. */
+  private async taskOf(key: string): Promise<ChainTask | undefined> {
+    const known = this.tasks.get(key)
+    if (known !== undefined) return known
+    try {
+      return await this.settlement.awardOf(key)
+    } catch (err) {
+      this.log.warn('cannot read an award from the settlement store', { key, error: describeError(err) })
+      return undefined
+    }
+  }
+
+  private async failed(key: string, event: JobManagerEvent): Promise<void> {
+    if (this.failing.has(key)) return
+    this.failing.add(key)
+    try {
+      const task = await this.taskOf(key)
+      if (task === undefined) return
+      this.tasks.delete(key)
+      await this.settleFailed(event.jobId, event.taskId!, event.worker!, task)
+      await this.settlement.forgetAward(key).catch(() => undefined)
+    } finally {
+      this.failing.delete(key)
     }
   }
 
