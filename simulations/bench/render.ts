@@ -4,7 +4,8 @@
  *  1. dispatch latency: offer published → every task awarded and accepted by its worker,
  *     over many small jobs; the bid window closes as soon as every capable worker has bid;
  *  2. wall time of a 24-frame job through the network vs plain `blender -b scene -a` on the
- *     same machine with the same settings, measured in the same run.
+ *     same machine with the same settings, measured in the same run (BENCH_RENDER_ROUNDS rounds
+ *     alternate the two; medians are compared).
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   const median = (xs: number[]): number => percentile(xs, 50)
   const plain: number[] = []
   plain.push(await plainBlender())
-  const fullJob = async (tag: number): Promise<{ seconds: number; state: string }> => {
+  const fullJob = async (tag: number): Promise<{ seconds: number; state: string; phases: string }> => {
     const began = performance.now()
     const jobId = await requester.requester!.submitRender({
       input,
