@@ -80,6 +80,30 @@ describe('parseNvidiaSmiCsv on recorded output', () => {
     ])
   })
 
+  it('reads a real H200 with the exact query probe.ts runs, with and without the header and units', async () => {
+    // recorded on an NVIDIA H200 (driver 580.159.04), idle, 2026-11-27
+    const h200 = {
+      index: 0,
+      vendor: 'nvidia',
+      name: 'NVIDIA H200',
+      uuid: 'GPU-916e4a16-2c51-ae1f-725f-3c2dca3c89ad',
+      vramTotalBytes: 143771 * MIB,
+      vramFreeBytes: 143156 * MIB,
+      vramUsedBytes: 0,
+      driver: '580.159.04',
+      computeCapability: '9.0',
+      utilizationPercent: 0,
+      temperatureC: 36,
+      powerLimitW: 700
+    }
+    const plain = parseNvidiaSmiCsv(await readFixture('nvidia-smi-h200-rynus-query.csv'))
+    assert.deepEqual({ ...plain[0], powerW: undefined }, { ...h200, powerW: undefined })
+    assert.equal(plain[0]!.powerW, 115.92)
+    const headed = parseNvidiaSmiCsv(await readFixture('nvidia-smi-h200-rynus-query-header.csv'), ['ignored'])
+    assert.deepEqual({ ...headed[0], powerW: undefined }, { ...h200, powerW: undefined })
+    assert.equal(headed[0]!.powerW, 113.82)
+  })
+
   it('numbers rows by position when the query has no index, and reads any column order', async () => {
     const h200 = ['name', 'memory.total', 'uuid', 'compute_cap', 'driver_version']
     assert.deepEqual(parseNvidiaSmiCsv(await readFixture('nvidia-smi-h200.csv'), h200), [
