@@ -131,6 +131,16 @@ describe('JobManager: placing and finishing a job', () => {
     )
   })
 
+  it('an award the node narrowed (a resumed task) is logged with the units it covers', async () => {
+    h = await new ManagerHarness({ maxWorkers: 1 }).start()
+    h.narrowing.set(alice, (frames) => frames.slice(4))
+    const id = await h.manager.submit(renderSpec())
+    await h.bid(id, alice)
+    await h.tick(1500)
+    const awarded = h.events.find((e) => e.type === 'awarded' && e.worker === alice)
+    assert.match(awarded?.message ?? '', /frames 5-12\) awarded .*the others were delivered before/)
+  })
+
   it('refuses bids above the max price, with no free slot, or for unknown jobs; keeps the latest bid per worker', async () => {
     h = await new ManagerHarness().start()
     const id = await h.manager.submit(renderSpec())

@@ -146,7 +146,8 @@ export class RequesterService {
                 return { accepted: false, reason: `cannot add the task on chain: ${describeError(err)}` }
               }
             }
-            return market.sendAward(worker, { ...award, chainTaskId, createdAt: Date.now() })
+            const reply = await market.sendAward(worker, { ...award, chainTaskId, createdAt: Date.now() })
+            return { ...reply, frames: award.frames }
           },
           sendCancel: async (worker, cancel) => {
             await jobs.sendCancel(worker, cancel).catch(() => undefined)

@@ -164,7 +164,7 @@ export class RunDispatch extends RunCore {
       pricePerUnit: bid.pricePerUnit,
       deadline: this.job.spec.deadline
     }
-    let reply: Ack
+    let reply: Ack & { frames?: number[] }
     try {
       reply = await this.ctx.ports.market.sendAward(bid.worker, award)
     } catch (err) {
@@ -186,9 +186,11 @@ export class RunDispatch extends RunCore {
     if (!this.job.workers.includes(bid.worker)) this.job.workers.push(bid.worker)
     this.setJob({ type: 'award', at: now })
     const price = `${formatTokens(bid.pricePerUnit)} per ${this.kind.unitName}`
+    const sent = reply.frames ?? task.units
+    const narrowed = sent.length < task.units.length ? ` (the others were delivered before)` : ''
     this.log(
       'awarded',
-      `${task.taskId} (${this.kind.unitName}s ${describeUnits(task.units)}) awarded at ${price}`,
+      `${task.taskId} (${this.kind.unitName}s ${describeUnits(sent)}) awarded at ${price}${narrowed}`,
       {
         taskId: task.taskId,
         worker: bid.worker

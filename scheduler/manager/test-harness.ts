@@ -45,6 +45,8 @@ export class ManagerHarness {
   readonly events: JobManagerEvent[] = []
   /** Workers that decline awards, with their reason. */
   readonly declining = new Map<string, string>()
+  /** Units the node sends instead of the whole task (as for a resumed training task), by worker. */
+  readonly narrowing = new Map<string, (frames: number[]) => number[]>()
   capacity: WorkerCapacity[] | undefined
   verify: ResultVerifier | undefined
   options: Partial<JobManagerOptions>
@@ -112,9 +114,11 @@ export class ManagerHarness {
         offers: { publish: async (offer) => void this.published.push(offer) },
         market: {
           sendAward: async (worker, award) => {
-            this.awards.push({ worker, award })
+            const frames = this.narrowing.get(worker)?.(award.frames)
+            this.awards.push({ worker, award: frames === undefined ? award : { ...award, frames } })
             const reason = this.declining.get(worker)
-            return reason === undefined ? { accepted: true, reason: '' } : { accepted: false, reason }
+            if (reason !== undefined) return { accepted: false, reason }
+            return { accepted: true, reason: '', ...(frames !== undefined && { frames }) }
           },
           sendCancel: async (worker, cancel) => void this.cancels.push({ worker, cancel })
         },

@@ -97,7 +97,11 @@ export interface JobManagerPorts {
   repo: SchedulerJobRepository
   offers: { publish(offer: JobOfferDraft): Promise<void> }
   market: {
-    sendAward(worker: string, award: AwardDraft): Promise<Ack>
+    /**
+     * Sends an award. The node may narrow it (a resumed training task is awarded only the epochs
+     * after its resume point) and then says which units it sent in `frames`.
+     */
+    sendAward(worker: string, award: AwardDraft): Promise<Ack & { frames?: number[] }>
     sendCancel(worker: string, cancel: CancelDraft): Promise<void>
   }
   clock: Clock
