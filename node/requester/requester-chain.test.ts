@@ -50,16 +50,19 @@ describe('RequesterChain pays the delivered epochs of a failed training task', (
     settlement = new RequesterSettlement({ client: requesterNode.client })
     storeDir = await mkdtemp(join(tmpdir(), 'rynus-rc-'))
     store = new TrainJobStore(storeDir)
-    // the requester's own record, as TrainRequester.deliveredEpochs reads it
-    rc = new RequesterChain({
-      settlement,
+    rc = requesterChain(settlement)
+  })
+
+  // the requester's own record, as TrainRequester.deliveredEpochs reads it
+  const requesterChain = (s: RequesterSettlement): RequesterChain =>
+    new RequesterChain({
+      settlement: s,
       logger: silentLogger,
       delivered: async (jobId, taskId, w, sinceMs) => {
         const record = await store.get(jobId)
         return record === undefined ? undefined : deliveredEpochs(record, { taskId, worker: w, sinceMs })
       }
     })
-  })
 
   after(async () => {
     await rc?.stop()
@@ -109,7 +112,7 @@ describe('RequesterChain pays the delivered epochs of a failed training task', (
       }
     })
 
-  const fail = (jobId: string): void => {
+  const fail = (jobId: string, chain = rc): void => {
     const event: JobManagerEvent = {
       jobId,
       at: Date.now(),
@@ -118,7 +121,7 @@ describe('RequesterChain pays the delivered epochs of a failed training task', (
       taskId: 'task-0',
       worker: workerNode.peerId
     }
-    rc.onJobEvent(event)
+    chain.onJobEvent(event)
   }
 
   const stateBecomes = async (taskId: bigint, state: bigint): Promise<void> => {
@@ -159,23 +162,9 @@ describe('RequesterChain pays the delivered epochs of a failed training task', (
     await stored(jobId, [1, 2])
     const before = await account(worker.address)
     // a new RequesterChain over the same settlement store, as after a restart: nothing in memory
-    const restarted = new RequesterChain({
-      settlement: new RequesterSettlement({ client: requesterNode.client }),
-      logger: silentLogger,
-      delivered: async (id, taskId, w, sinceMs) => {
-        const record = await store.get(id)
-        return record === undefined ? undefined : deliveredEpochs(record, { taskId, worker: w, sinceMs })
-      }
-    })
+    const restarted = requesterChain(new RequesterSettlement({ client: requesterNode.client }))
     try {
-      restarted.onJobEvent({
-        jobId,
-        at: Date.now(),
-        type: 'task-failed',
-        message: 'heartbeat timeout',
-        taskId: 'task-0',
-        worker: workerNode.peerId
-      })
+      fail(jobId, restarted)
       await stateBecomes(chainTaskId, TaskState.PartlyPaid)
       const payout = 2n * PER_EPOCH
       assert.equal(
