@@ -38,6 +38,7 @@ export class RequesterChain {
   private readonly tasks = new Map<string, ChainTask>()
   private readonly nextIndex = new Map<string, number>()
   private readonly failing = new Set<string>()
+  private readonly lookups = new Set<Promise<void>>()
   private pending: bigint[] = []
   private timer?: NodeJS.Timeout
 
@@ -104,8 +105,7 @@ export class RequesterChain {
         : undefined
     switch (event.type) {
       case 'task-accepted':
-        if (key !== undefined)
-          void this.taskOf(key).then((task) => task !== undefined && this.queueAccept(task.id))
+        if (key !== undefined) this.accepted(key)
         break
       case 'task-failed':
         if (key !== undefined) void this.failed(key, event)
@@ -128,6 +128,23 @@ export class RequesterChain {
       this.log.warn('cannot read an award from the settlement store', { key, error: describeError(err) })
       return undefined
     }
+  }
+
+  /**
+   * Queues an accepted task for the next batch: at once when the award is in memory (so the
+   * job's closing batch, right after, includes it), else once read back from the store.
+   */
+  private accepted(key: string): void {
+    const known = this.tasks.get(key)
+    if (known !== undefined) {
+      this.queueAccept(known.id)
+      return
+    }
+    const lookup = this.taskOf(key).then((task) => {
+      if (task !== undefined) this.queueAccept(task.id)
+    })
+    this.lookups.add(lookup)
+    void lookup.finally(() => this.lookups.delete(lookup))
   }
 
   private async failed(key: string, event: JobManagerEvent): Promise<void> {
@@ -210,6 +227,7 @@ export class RequesterChain {
   }
 
   private async finish(jobId: string): Promise<void> {
+    await Promise.all(this.lookups)
     await this.flush()
     const chainJobId = this.jobs.get(jobId)
     if (chainJobId === undefined) return
