@@ -4,8 +4,8 @@
  * must fetch). Every variant imports the same bytes in the same run; the baseline is fixed
  * 1 MiB raw leaves in a balanced tree (what imports used before this was measured).
  *
- * Imports go to an in-memory blockstore, so the figures are the chunker's, the hashing's and
- * the DAG builder's, not the disk's (which every variant pays alike per byte, and per block).
+ * Speed is measured twice: into an in-memory blockstore (the chunker's, the hashing's and the
+ * DAG builder's cost alone) and into helia's level blockstore on disk, as `assets add` runs.
  */
 import { createCipheriv } from 'node:crypto'
 import { type ImporterOptions, importer } from 'ipfs-unixfs-importer'
@@ -117,38 +117,59 @@ async function importInto(variant: Variant, data: Uint8Array): Promise<{ store: 
 }
 
 interface Row {
+  variant: Variant
   name: string
-  mbPerSec: number
+  /** import into memory: chunker, hashing and DAG builder only */
+  memoryMBs: number
+  /** import into helia's level blockstore on disk */
+  diskMBs: number
   blocks: number
   avgLeafKiB: number
   overwrite: { blocks: number; bytes: number }
   insert: { blocks: number; bytes: number }
 }
 
-async function measure(variant: Variant, data: Uint8Array, edits: Uint8Array[]): Promise<Row | string> {
-  let best = Number.POSITIVE_INFINITY
-  let store: CountingStore | undefined
+/** What does not depend on the machine: block counts and what each edit makes new. */
+async function figures(variant: Variant, data: Uint8Array, edits: Uint8Array[]): Promise<Row | string> {
+  let old: CountingStore
   try {
-    for (let run = 0; run < RUNS; run++) {
-      const r = await importInto(variant, data)
-      best = Math.min(best, r.ms)
-      store = r.store
-    }
+    old = (await importInto(variant, data)).store
   } catch (err) {
     return `${variant.name}: unavailable (${(err as Error).message})`
   }
-  const old = store!
   const [overwrite, insert] = await Promise.all(
     edits.map(async (edited) => (await importInto(variant, edited)).store.newerThan(old))
   )
   const leaves = [...old.blocks.values()].filter((s) => s >= 64 * KIB).length
   return {
+    variant,
     name: variant.name,
-    mbPerSec: data.byteLength / 1e6 / (best / 1000),
+    memoryMBs: 0,
+    diskMBs: 0,
     blocks: old.blocks.size,
     avgLeafKiB: data.byteLength / Math.max(1, leaves) / KIB,
     overwrite: overwrite!,
     insert: insert!
+  }
+}
+
+/**
+ * Best of RUNS rounds, each round timing every variant in turn, so a neighbour's load on a
+ * shared box slows all variants alike instead of whichever ran at that moment.
+ */
+async function time(rows: Row[], data: Uint8Array): Promise<void> {
+  const memory = rows.map(() => Number.POSITIVE_INFINITY)
+  const disk = rows.map(() => Number.POSITIVE_INFINITY)
+  for (let run = 0; run < RUNS; run++) {
+    for (const [i, r] of rows.entries()) {
+      memory[i] = Math.min(memory[i]!, (await importInto(r.variant, data)).ms)
+      disk[i] = Math.min(disk[i]!, await onDiskOnce(r.variant, data))
+    }
+  }
+  const mbs = (ms: number): number => data.byteLength / 1e6 / (ms / 1000)
+  for (const [i, r] of rows.entries()) {
+    r.memoryMBs = mbs(memory[i]!)
+    r.diskMBs = mbs(disk[i]!)
   }
 }
 
@@ -160,7 +181,9 @@ function print(rows: Row[], skipped: string[]): void {
   const base = rows[0]!
   const header = [
     'variant',
-    'MB/s',
+    'memory MB/s',
+    'vs base',
+    'disk MB/s',
     'vs base',
     'blocks',
     'avg leaf',
@@ -169,8 +192,10 @@ function print(rows: Row[], skipped: string[]): void {
   ]
   const lines = rows.map((r) => [
     r.name,
-    r.mbPerSec.toFixed(0),
-    `${(r.mbPerSec / base.mbPerSec).toFixed(2)}×`,
+    r.memoryMBs.toFixed(0),
+    `${(r.memoryMBs / base.memoryMBs).toFixed(2)}×`,
+    r.diskMBs.toFixed(0),
+    `${(r.diskMBs / base.diskMBs).toFixed(2)}×`,
     String(r.blocks),
     `${r.avgLeafKiB.toFixed(0)} KiB`,
     `${r.overwrite.blocks} blocks, ${mib(r.overwrite.bytes)}`,
@@ -184,34 +209,31 @@ function print(rows: Row[], skipped: string[]): void {
   for (const s of skipped) console.log(s)
 }
 
-/** MB/s of the same import into helia's level blockstore on disk (as `assets add` does), best of RUNS. */
-async function onDisk(variant: Variant, data: Uint8Array): Promise<number> {
-  let best = Number.POSITIVE_INFINITY
-  for (let run = 0; run < RUNS; run++) {
-    const local = await startLocalHelia()
-    try {
-      const began = performance.now()
-      for await (const _ of importer([{ content: reads(data) }], local.helia.blockstore, {
-        cidVersion: 1,
-        rawLeaves: true,
-        reduceSingleLeafToSelf: true,
-        chunker: variant.chunker(),
-        layout: variant.layout(),
-        blockWriteConcurrency: BLOCK_WRITE_CONCURRENCY
-      })) {
-        // one file: its root
-      }
-      best = Math.min(best, performance.now() - began)
-    } finally {
-      await local.stop()
+/** Milliseconds of one import into helia's level blockstore on a fresh temp dir (as `assets add` does). */
+async function onDiskOnce(variant: Variant, data: Uint8Array): Promise<number> {
+  const local = await startLocalHelia()
+  try {
+    const began = performance.now()
+    for await (const _ of importer([{ content: reads(data) }], local.helia.blockstore, {
+      cidVersion: 1,
+      rawLeaves: true,
+      reduceSingleLeafToSelf: true,
+      chunker: variant.chunker(),
+      layout: variant.layout(),
+      blockWriteConcurrency: BLOCK_WRITE_CONCURRENCY
+    })) {
+      // one file: its root
     }
+    return performance.now() - began
+  } finally {
+    await local.stop()
   }
-  return data.byteLength / 1e6 / (best / 1000)
 }
 
 async function main(): Promise<void> {
   console.log(
-    `bench:chunking — one ${mib(SIZE)} file of random bytes, best of ${RUNS} imports into memory; ` +
+    `bench:chunking — one ${mib(SIZE)} file of random bytes, best of ${RUNS} imports into memory and into ` +
+      "helia's level blockstore on disk (rounds interleave the variants); " +
       `edits at byte ${EDIT_AT}: (a) 1 MiB overwritten, (b) 100 bytes inserted. ` +
       '"new" = blocks of the edited file\'s DAG that the original DAG lacks (what a peer re-fetches).'
   )
@@ -225,20 +247,12 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   const skipped: string[] = []
   for (const variant of VARIANTS) {
-    const r = await measure(variant, data, [overwritten, inserted])
+    const r = await figures(variant, data, [overwritten, inserted])
     if (typeof r === 'string') skipped.push(r)
     else rows.push(r)
   }
+  await time(rows, data)
   print(rows, skipped)
-  console.log('\nthe same import into a level blockstore on disk (helia, as `assets add` does):')
-  let base: number | undefined
-  for (const variant of VARIANTS.filter((v) => !v.name.startsWith('rabin'))) {
-    const mbPerSec = await onDisk(variant, data)
-    base ??= mbPerSec
-    console.log(
-      `  ${variant.name.padEnd(24)} ${mbPerSec.toFixed(0).padStart(5)} MB/s  ${(mbPerSec / base).toFixed(2)}×`
-    )
-  }
 }
 
 await main()

@@ -8,25 +8,28 @@
  * - Raw leaves hold the file's bytes as they are (no dag-pb wrapper), so a leaf's CID is the
  *   CID of the chunk itself and identical chunks deduplicate across files.
  *
- * Measured by `npm run bench:chunking` (64 MiB of random bytes, same data and run for every
- * variant; import into memory, best of 3; "new" = blocks of the edited file a peer holding the
- * old version must fetch; 2-core box shared with other work, so MB/s move ±30 % run to run):
+ * Measured by `npm run bench:chunking` (64 MiB of seeded random bytes, the same data for every
+ * variant in one run; best of 7 rounds that interleave the variants; "new" = blocks of the
+ * edited file's DAG that the original lacks, i.e. what a peer holding the old version fetches;
+ * a 2-core box at load 6 shared with other work, so disk MB/s moved ±50 % between runs):
  *
- * | variant                        | MB/s | blocks | overwrite 1 MiB: new | insert 100 B: new   |
- * |--------------------------------|------|--------|----------------------|---------------------|
- * | fixed 1 MiB, balanced (chosen) | 1472 | 65     | 3 blocks, 2.00 MiB   | 34 blocks, 32.0 MiB |
- * | fixed 256 KiB, balanced        | 1539 | 257    | 6 blocks, 1.26 MiB   | 130 blocks, 32.0 MiB|
- * | fixed 1 MiB, trickle           | 1619 | 65     | 3 blocks, 2.00 MiB   | 34 blocks, 32.0 MiB |
- * | rabin 256 KiB avg (wasm)       | 130  | 194    | 8 blocks, 2.68 MiB   | 3 blocks, 0.72 MiB  |
- * | FastCDC 256 KiB avg            | 416  | 221    | 5 blocks, 1.04 MiB   | 2 blocks, 0.31 MiB  |
- * | FastCDC 512 KiB avg (watched)  | 451  | 109    | 6 blocks, 2.62 MiB   | 2 blocks, 0.85 MiB  |
+ * | variant                        | memory MB/s | disk MB/s | blocks | overwrite 1 MiB: new | insert 100 B: new    |
+ * |--------------------------------|-------------|-----------|--------|----------------------|----------------------|
+ * | fixed 1 MiB, balanced (chosen) | 1583–1627   | 148–162   | 65     | 3 blocks, 2.00 MiB   | 34 blocks, 32.00 MiB |
+ * | fixed 256 KiB, balanced        | 1478–1511   | 152–241   | 257    | 6 blocks, 1.26 MiB   | 130 blocks, 32.01 MiB|
+ * | fixed 1 MiB, trickle           | 1536–1686   | 125–259   | 65     | 3 blocks, 2.00 MiB   | 34 blocks, 32.00 MiB |
+ * | rabin 256 KiB avg (wasm)       | 94–151      | 50–91     | 194    | 8 blocks, 2.68 MiB   | 3 blocks, 0.72 MiB   |
+ * | FastCDC 256 KiB avg            | 302–458     | 87–148    | 221    | 5 blocks, 1.04 MiB   | 2 blocks, 0.31 MiB   |
+ * | FastCDC 512 KiB avg (watched)  | 320–407     | 78–185    | 109    | 6 blocks, 2.62 MiB   | 2 blocks, 0.85 MiB   |
  *
- * Into helia's level blockstore on disk every variant ran at 80–175 MB/s (the disk and level
- * dominate, the chunker hides in the noise). Fixed 256 KiB gains nothing on an insert and costs
- * 4× the blocks; trickle equals balanced. So: fixed 1 MiB, balanced for ordinary imports (the
- * fewest blocks, the fastest chunker, the CIDs other IPFS tools give with 1 MiB raw leaves), and
- * FastCDC (CDC_* below) for watched assets, whose files are edited in place: an insert then moves
- * under 1 MiB instead of everything after it.
+ * Content-defined chunking costs 4–5× the CPU per byte of fixed chunks (memory column: the
+ * chunker's gear hash in JS next to native SHA-256) and up to half the speed of an import to
+ * disk; it pays off only when a file is edited in place: an insert moves under 1 MiB instead of
+ * everything after it. Fixed 256 KiB gains nothing on an insert and makes 4× the blocks (4× the
+ * per-block cost of every transfer); trickle makes the same blocks as balanced. Decision: fixed
+ * 1 MiB, balanced for ordinary imports (the fastest import, the fewest blocks, the CIDs other
+ * IPFS tools give with 1 MiB raw leaves), and FastCDC 512 KiB (CDC_* below) for watched
+ * assets, whose files are edited and re-imported, and where only changed files are read again.
  */
 export const CHUNK_SIZE_BYTES = 1024 * 1024
 
@@ -52,9 +55,11 @@ export const BLOCK_WRITE_CONCURRENCY = 8
 
 /**
  * Content-defined chunking of watched assets (FastCDC, see cdc-chunker.ts): chunks between
- * 128 KiB and 1 MiB gathering around 512 KiB. Measured against 256 KiB average (above): half the
- * blocks for a slightly larger delta (0.85 MiB vs 0.31 MiB after a 100-byte insert), and never a
- * chunk over 1 MiB, which every IPFS peer takes. Changing any of these changes watched assets' CIDs.
+ * 128 KiB and 1 MiB gathering around 512 KiB. Measured against a 256 KiB average (above): half
+ * the blocks at about the same speed for a larger but still small delta (0.85 MiB vs 0.31 MiB
+ * after a 100-byte insert, 2.62 vs 1.04 MiB after a 1 MiB overwrite), and never a chunk over
+ * 1 MiB, which every IPFS peer takes. Rabin (wasm) cuts as well but runs at a third of the speed.
+ * Changing any of these changes watched assets' CIDs.
  */
 export const CDC_MIN_BYTES = 128 * 1024
 export const CDC_AVG_BYTES = 512 * 1024
