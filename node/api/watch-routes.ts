@@ -67,7 +67,13 @@ function parseWatchBody(raw: unknown): WatchBody {
   }
   if (body.pin !== undefined && typeof body.pin !== 'boolean')
     throw new BadRequestError('pin must be true or false', { pin: 'true or false' })
-  return { path, ...(typeof body.name === 'string' && { name: body.name }), compress, pin: body.pin === true }
+  // a watched asset is pinned unless the caller says pin: false
+  return {
+    path,
+    ...(typeof body.name === 'string' && { name: body.name }),
+    compress,
+    pin: body.pin !== false
+  }
 }
 
 /**

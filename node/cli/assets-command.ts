@@ -36,7 +36,7 @@ add    imports a file or a folder into the running node's store (through its API
        --watch: the node imports the path from this machine and keeps it imported: when a file
        changes, only that file is read again (content-defined chunks, so a peer holding the old
        version fetches only the chunks around an edit) and the asset gets a new CID in place of
-       the old one. The node's log says which files changed.
+       the old one, pinned (the previous version's pin goes). The node's log says which files changed.
 ls     every asset, newest first: CID, kind, codec, pinned, size, name.
 get    writes the asset's original content (decompressed) to -o <path> (default: its name here);
        a folder becomes a folder there, which must not exist or be empty.

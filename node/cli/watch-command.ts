@@ -25,7 +25,7 @@ function lastChangeText(w: WatchView): string {
 export async function addWatched(dataDir: string, path: string, flags: Flags, out: Output): Promise<number> {
   const compress = parseCompressMode(typeof flags.compress === 'string' ? flags.compress : 'auto')
   const w = await apiRequest<SyncView>(dataDir, 'POST', '/assets/watches', {
-    json: { path: resolve(path), compress, pin: flags.pin === true }
+    json: { path: resolve(path), compress }
   })
   out.result(
     w,

@@ -101,6 +101,7 @@ export class AssetStore {
     this.#watches = new AssetWatches(opts.watch ?? {}, {
       index: () => this.#idx,
       importVersion: (what, o, run, version) => this.#import(what, o, run, version),
+      has: async (cid) => this.#helia.blockstore.has(parseCid(cid)),
       logger: components.logger
     })
   }
@@ -433,6 +434,10 @@ export class AssetStore {
       const removedAssets: string[] = []
       for (const r of await this.#idx.list()) {
         if (r.pinned || (await this.#helia.blockstore.has(parseCid(r.cid)))) continue
+        if (r.watchId !== undefined) {
+          this.#log.warn('gc collected an unpinned watched asset; its watch ends', { name: r.name })
+          await this.#watches.remove(r.watchId, false).catch(() => {})
+        }
         await this.#idx.delete(r.cid)
         this.#usedBytes -= r.storedBytes
         removedAssets.push(r.cid)

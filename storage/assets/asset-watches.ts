@@ -8,7 +8,7 @@ import { WATCH_DEBOUNCE_MS, WATCH_RESCAN_MS } from './constants.js'
 import { WatchNotFoundError } from './errors.js'
 import { FolderWatcher } from './folder-watcher.js'
 import type { AssetKind, AssetRecord, WatchRecord } from './records.js'
-import { diffScan, importVersion, scanWatched } from './watch-import.js'
+import { diffScan, importVersion, scanWatched, withMissingBlocks } from './watch-import.js'
 
 /** What the store's import needs to know of a version before it starts. */
 export interface VersionWhat {
@@ -38,6 +38,7 @@ export interface WatchTiming {
 export interface WatchOptions {
   name?: string
   compress?: CompressMode
+  /** Pin every version (default true); unpinned, gc may collect it and the watch ends. */
   pin?: boolean
 }
 
@@ -63,13 +64,20 @@ export class AssetWatches {
   readonly #index: () => AssetIndex
   readonly #importVersion: VersionImporter
   readonly #log: Logger
+  readonly #has: (cid: string) => Promise<boolean>
   readonly #watchers = new Map<string, FolderWatcher>()
   /** One rescan per watch at a time. */
   readonly #syncs = new Map<string, Promise<WatchSync>>()
 
   constructor(
     timing: WatchTiming,
-    deps: { index: () => AssetIndex; importVersion: VersionImporter; logger: Logger }
+    deps: {
+      index: () => AssetIndex
+      importVersion: VersionImporter
+      /** Whether this node holds the block (a file's root) with this CID. */
+      has: (cid: string) => Promise<boolean>
+      logger: Logger
+    }
   ) {
     this.#timing = {
       debounceMs: timing.debounceMs ?? WATCH_DEBOUNCE_MS,
@@ -78,6 +86,7 @@ export class AssetWatches {
     this.#index = deps.index
     this.#importVersion = deps.importVersion
     this.#log = deps.logger
+    this.#has = deps.has
   }
 
   /** Watches again what was watched before the node stopped, catching up on changes made meanwhile. */
@@ -115,7 +124,8 @@ export class AssetWatches {
       name: opts.name ?? basename(absolute),
       kind,
       compress: opts.compress ?? 'auto',
-      pin: opts.pin === true,
+      // kept through gc unless asked otherwise: a watch says the asset is wanted
+      pin: opts.pin !== false,
       cid: '',
       version: 0,
       files: {},
@@ -137,7 +147,7 @@ export class AssetWatches {
       const watch = await this.#index().getWatch(id)
       if (watch === undefined) throw new WatchNotFoundError(id)
       const scan = await scanWatched(watch.path, watch.kind)
-      const delta = diffScan(scan, watch)
+      const delta = await withMissingBlocks(diffScan(scan, watch), watch, this.#has)
       if (!delta.any) return { watch, changed: [], removed: [], updated: false }
       return this.#newVersion(watch, scan, delta)
     })()

@@ -77,6 +77,25 @@ export function diffScan(scan: Scan, previous: Pick<WatchRecord, 'files' | 'dirs
   }
 }
 
+/**
+ * Adds to `delta` the unchanged files whose blocks this node no longer holds (collected by
+ * gc while the asset was unpinned): they are read again rather than linked to nothing.
+ */
+export async function withMissingBlocks(
+  delta: Delta,
+  previous: Pick<WatchRecord, 'files'>,
+  has: (cid: string) => Promise<boolean>
+): Promise<Delta> {
+  const changed = new Set(delta.changed)
+  const missing: string[] = []
+  for (const [path, f] of Object.entries(previous.files)) {
+    if (changed.has(path) || delta.removed.includes(path)) continue
+    if (!(await has(f.cid))) missing.push(path)
+  }
+  if (missing.length === 0) return delta
+  return { ...delta, changed: [...delta.changed, ...missing].sort(), any: true }
+}
+
 function counting(chunker: Chunker, count: () => void): Chunker {
   return async function* counted(source) {
     for await (const chunk of chunker(source)) {
