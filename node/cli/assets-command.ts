@@ -37,7 +37,7 @@ add    imports a file or a folder into the running node's store (through its API
        changes, only that file is read again (content-defined chunks, so a peer holding the old
        version fetches only the chunks around an edit) and the asset gets a new CID in place of
        the old one, pinned (the previous version's pin goes). The node's log says which files changed.
-ls     every asset, newest first: CID, kind, codec, pinned, size, name.
+ls     every asset, newest first: CID, kind, codec, pinned, size, name (and whether it is watched).
 get    writes the asset's original content (decompressed) to -o <path> (default: its name here);
        a folder becomes a folder there, which must not exist or be empty.
 pin    keeps an asset through gc; unpin lets gc free it.
@@ -231,7 +231,9 @@ function listText(assets: AssetView[]): string {
         a.codec.padEnd(6),
         (a.pinned ? 'pinned' : '-').padEnd(6),
         formatBytes(a.size).padStart(10),
-        a.status === 'importing' ? `${a.name} (${Math.round((a.completion ?? 0) * 100)} %)` : a.name
+        a.status === 'importing'
+          ? `${a.name} (${Math.round((a.completion ?? 0) * 100)} %)`
+          : `${a.name}${a.watchId !== undefined ? ' (watched)' : ''}`
       ].join('  ')
     )
     .join('\n')

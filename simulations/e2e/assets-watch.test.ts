@@ -110,6 +110,7 @@ describe('assets add --watch through the CLI and the HTTP API', () => {
     const ls = (await (await api('/assets')).json()) as { assets: Array<{ cid: string }> }
     const cids = ls.assets.map((a) => a.cid)
     assert.ok(cids.includes(second!.cid) && !cids.includes(first.cid), 'the new version replaced the old one')
+    assert.match((await cli(['ls'])).stdout, new RegExp(`${second!.cid} .* scenes \\(watched\\)`))
 
     const stopped = await cli(['unwatch', first.id])
     assert.equal(stopped.code, 0, stopped.stderr)
