@@ -413,8 +413,12 @@ export class AssetStore {
 
   /** Drops the asset from the index and unpins it; `gc` then frees its blocks. */
   async rm(cid: string): Promise<AssetRecord> {
-    const record = await this.require(cid)
-    if (record.watchId !== undefined) await this.#watches.remove(record.watchId, false).catch(() => {})
+    let record = await this.require(cid)
+    if (record.watchId !== undefined) {
+      // a rescan under way may have recorded a newer version: that is the one to remove
+      const ended = await this.#watches.remove(record.watchId, false).catch(() => undefined)
+      if (ended !== undefined && ended.cid !== record.cid) record = (await this.#idx.get(ended.cid)) ?? record
+    }
     const root = parseCid(record.cid)
     if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
     await this.#idx.delete(record.cid)
@@ -428,16 +432,14 @@ export class AssetStore {
    */
   async gc(): Promise<{ freedBytes: number; removedAssets: string[] }> {
     while (this.#gc !== undefined) await this.#gc.catch(() => {})
+    const endedWatches: string[] = []
     const run = (async () => {
       await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
       const freedBytes = await collectGarbage(this.#helia)
       const removedAssets: string[] = []
       for (const r of await this.#idx.list()) {
         if (r.pinned || (await this.#helia.blockstore.has(parseCid(r.cid)))) continue
-        if (r.watchId !== undefined) {
-          this.#log.warn('gc collected an unpinned watched asset; its watch ends', { name: r.name })
-          await this.#watches.remove(r.watchId, false).catch(() => {})
-        }
+        if (r.watchId !== undefined) endedWatches.push(r.watchId)
         await this.#idx.delete(r.cid)
         this.#usedBytes -= r.storedBytes
         removedAssets.push(r.cid)
@@ -449,6 +451,12 @@ export class AssetStore {
       return await run
     } finally {
       this.#gc = undefined
+      // after gc lets imports run again: ending a watch waits for its rescan, which may be
+      // waiting for gc
+      for (const id of endedWatches) {
+        this.#log.warn('gc collected an unpinned watched asset; its watch ends', { watchId: id })
+        await this.#watches.remove(id, false).catch(() => {})
+      }
     }
   }
 

@@ -160,15 +160,17 @@ export class AssetWatches {
   }
 
   /**
-   * Stops a watch and returns it as it was. The asset stays as its last version (`keepAsset`),
-   * or the caller removes it.
+   * Stops a watch (waiting for a rescan under way) and returns it as it was last. The asset
+   * stays as its last version (`keepAsset`), or the caller removes it.
    */
   async remove(id: string, keepAsset = true): Promise<WatchRecord> {
-    const watch = await this.#index().getWatch(id)
-    if (watch === undefined) throw new WatchNotFoundError(id)
+    if ((await this.#index().getWatch(id)) === undefined) throw new WatchNotFoundError(id)
     await this.#watchers.get(id)?.stop()
     this.#watchers.delete(id)
     await this.#syncs.get(id)?.catch(() => {})
+    // as the last rescan left it
+    const watch = await this.#index().getWatch(id)
+    if (watch === undefined) throw new WatchNotFoundError(id)
     const current = keepAsset ? await this.#index().get(watch.cid) : undefined
     let kept: AssetRecord | undefined
     if (current !== undefined) {
