@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { unixfs } from '@helia/unixfs'
@@ -244,6 +244,32 @@ describe('watches across restarts, pins, rm and gc', () => {
       const removed = await store.rm(watch!.cid)
       assert.equal(removed.watchId, watch!.id)
       assert.deepEqual(await store.watches(), [], 'removing the asset ends its watch')
+    } finally {
+      await store.stop()
+    }
+  })
+
+  it('a watched file saved the way editors do (a new file renamed over it) becomes a new version', async () => {
+    const dir = join(h.dir, 'single')
+    await mkdir(dir)
+    const path = join(dir, 'scene.blend')
+    await writeFile(path, randomBytes(200_000))
+    const store = await open()
+    try {
+      const first = await store.watch(path, { compress: 'none' })
+      assert.equal(first.watch.kind, 'file')
+      const saved = randomBytes(210_000)
+      await writeFile(join(dir, '.scene.blend.tmp'), saved)
+      await rename(join(dir, '.scene.blend.tmp'), path)
+      assert.ok(
+        await waitFor(async () => (await store.watches())[0]?.files['']?.size === saved.byteLength),
+        'the rename was noticed'
+      )
+      const [watch] = await store.watches()
+      const out = join(h.dir, 'single-out.blend')
+      await store.exportTo(watch!.cid, out)
+      assert.deepEqual(await readFile(out), saved)
+      await store.unwatch(watch!.id)
     } finally {
       await store.stop()
     }
