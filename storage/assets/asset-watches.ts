@@ -10,6 +10,9 @@ import { FolderWatcher } from './folder-watcher.js'
 import type { AssetKind, AssetRecord, WatchRecord } from './records.js'
 import { diffScan, importVersion, scanWatched, withMissingBlocks } from './watch-import.js'
 
+/** Paths a log line names at most. */
+const LOGGED_PATHS = 20
+
 /** What the store's import needs to know of a version before it starts. */
 export interface VersionWhat {
   name: string
@@ -187,10 +190,13 @@ export class AssetWatches {
     delta: ReturnType<typeof diffScan>
   ): Promise<WatchSync> {
     if (watch.version > 0) {
+      // a checkout can touch thousands of files: the log names the first few and counts them all
       this.#log.info('watched asset changed; importing the changed files', {
         name: watch.name,
-        changed: delta.changed,
-        removed: delta.removed
+        changed: delta.changed.slice(0, LOGGED_PATHS),
+        removed: delta.removed.slice(0, LOGGED_PATHS),
+        changedCount: delta.changed.length,
+        removedCount: delta.removed.length
       })
     }
     let files: WatchRecord['files'] = {}
