@@ -15,6 +15,7 @@ import {
 import { MAX_FOLDER_ENTRIES, MAX_UPLOAD_BYTES } from './constants.js'
 import { BadRequestError, PayloadTooLargeError } from './errors.js'
 import type { ApiServer } from './server.js'
+import { registerWatchRoutes } from './watch-routes.js'
 
 export interface AssetRouteDeps {
   /** The node's asset store; undefined on a node without a data store. */
@@ -115,6 +116,9 @@ function disposition(name: string): string {
  * download (decompressed; a folder as tar), pin/unpin, remove, gc.
  */
 export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void {
+  // before `/assets/:cid`, which would take "watches" for a CID
+  registerWatchRoutes(api, () => storeOf(deps))
+
   api.route('POST', '/assets', async (req) => {
     const declared = Number(req.raw.headers['content-length'] ?? Number.NaN)
     if (declared > MAX_UPLOAD_BYTES) throw new PayloadTooLargeError(MAX_UPLOAD_BYTES)

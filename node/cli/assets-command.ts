@@ -20,9 +20,11 @@ import { EXIT } from './exit-codes.js'
 import type { Output } from './output.js'
 import { TransferLine } from './transfer-line.js'
 import { formatBytes } from './units.js'
+import { addWatched, listWatches, unwatch } from './watch-command.js'
 
-export const ASSETS_USAGE = `rynus-node assets add <file|folder> [--compress auto|none|gzip|brotli] [--pin]
+export const ASSETS_USAGE = `rynus-node assets add <file|folder> [--watch] [--compress auto|none|gzip|brotli] [--pin]
        rynus-node assets ls
+       rynus-node assets watches | unwatch <id>
        rynus-node assets get <cid> [-o <path>]
        rynus-node assets pin <cid> | unpin <cid> | rm <cid>
        rynus-node assets gc
@@ -31,13 +33,19 @@ add    imports a file or a folder into the running node's store (through its API
        --compress auto (default) gzips what is worth it and leaves PNG, JPEG, EXR, MP4, zip, gz…
        as they are; none keeps the bytes as they are (needed for job inputs: workers get raw bytes).
        --pin keeps it through \`assets gc\`.
-ls     every asset, newest first: CID, kind, codec, pinned, size, name.
+       --watch: the node imports the path from this machine and keeps it imported: when a file
+       changes, only that file is read again (content-defined chunks, so a peer holding the old
+       version fetches only the chunks around an edit) and the asset gets a new CID in place of
+       the old one, pinned (the previous version's pin goes). The node's log says which files changed.
+ls     every asset, newest first: CID, kind, codec, pinned, size, name (and whether it is watched).
 get    writes the asset's original content (decompressed) to -o <path> (default: its name here);
        a folder becomes a folder there, which must not exist or be empty.
 pin    keeps an asset through gc; unpin lets gc free it.
 rm     drops an asset from the list and unpins it; run \`assets gc\` to free the space.
 gc     frees every block no pin holds (unpinned assets go too) and prints the bytes freed;
        it refuses while jobs or tasks are under way: run it again when they have finished.
+watches every watched path: id, version, CID, path and what the last version changed.
+unwatch stops watching; the asset stays as its last version.
 
 A progress line with rate and ETA is shown on stderr when it is a terminal.`
 
@@ -223,7 +231,9 @@ function listText(assets: AssetView[]): string {
         a.codec.padEnd(6),
         (a.pinned ? 'pinned' : '-').padEnd(6),
         formatBytes(a.size).padStart(10),
-        a.status === 'importing' ? `${a.name} (${Math.round((a.completion ?? 0) * 100)} %)` : a.name
+        a.status === 'importing'
+          ? `${a.name} (${Math.round((a.completion ?? 0) * 100)} %)`
+          : `${a.name}${a.watchId !== undefined ? ' (watched)' : ''}`
       ].join('  ')
     )
     .join('\n')
@@ -238,6 +248,7 @@ export async function assetsCommand(flags: Flags, out: Output, positionals: stri
       const file = positionals[1]
       if (file === undefined)
         throw new UsageError('missing the file or folder to add; see `rynus-node assets --help`')
+      if (flags.watch === true) return addWatched(dataDir, file, flags, out)
       return add(dataDir, file, flags, out)
     }
     case 'ls': {
@@ -247,6 +258,10 @@ export async function assetsCommand(flags: Flags, out: Output, positionals: stri
     }
     case 'get':
       return get(dataDir, cidArg(positionals), flags, out)
+    case 'watches':
+      return listWatches(dataDir, out)
+    case 'unwatch':
+      return unwatch(dataDir, positionals, out)
     case 'pin':
     case 'unpin': {
       const cid = cidArg(positionals)
@@ -273,9 +288,11 @@ export async function assetsCommand(flags: Flags, out: Output, positionals: stri
     }
     case undefined:
       throw new UsageError(
-        'missing an assets command (add, ls, get, pin, unpin, rm, gc); see `rynus-node assets --help`'
+        'missing an assets command (add, ls, get, pin, unpin, rm, gc, watches, unwatch); see `rynus-node assets --help`'
       )
     default:
-      throw new UsageError(`unknown assets command "${sub}"; use add, ls, get, pin, unpin, rm or gc`)
+      throw new UsageError(
+        `unknown assets command "${sub}"; use add, ls, get, pin, unpin, rm, gc, watches or unwatch`
+      )
   }
 }

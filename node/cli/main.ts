@@ -110,10 +110,11 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
     run: jobCommand
   },
   assets: {
-    summary: "files and folders in the node's store: add, ls, get, pin, unpin, rm, gc",
+    summary: "files and folders in the node's store: add (--watch), ls, get, pin, unpin, rm, gc",
     usage: ASSETS_USAGE,
     options: {
       compress: { type: 'string' },
+      watch: { type: 'boolean' },
       pin: { type: 'boolean' },
       output: { type: 'string', short: 'o' }
     },

@@ -4,7 +4,7 @@ import type { DirectoryCandidate, FileCandidate } from 'ipfs-unixfs-importer'
 import { CHUNK_SIZE_BYTES } from '../files/constants.js'
 import { FileUnreadableError } from '../files/errors.js'
 import type { FolderEntry } from '../files/import.js'
-import { importerOptions } from '../files/importer-options.js'
+import { type Chunking, importerOptions } from '../files/importer-options.js'
 import { readFileChunks } from '../files/local-file.js'
 import { type AssetCodec, type CompressMode, chooseCodec, sniff, transcode } from './codec.js'
 import type { ProgressMeter } from './progress.js'
@@ -17,6 +17,7 @@ export interface Imported {
   chunks: number
   codec: AssetCodec
   compressedFiles?: Record<string, number>
+  chunking: Chunking
 }
 
 export interface ImportContext {
@@ -31,7 +32,7 @@ export interface ImportContext {
 const chunksOf = (bytes: number): number => Math.max(1, Math.ceil(bytes / CHUNK_SIZE_BYTES))
 
 /** One file's bytes: sniffed, maybe compressed, counted on both sides of the compressor. */
-async function* prepared(
+export async function* prepared(
   ctx: ImportContext,
   name: string,
   source: AsyncIterable<Uint8Array>,
@@ -80,7 +81,14 @@ export async function importFileStream(
     stored = s
   })
   const cid = await unixfs(ctx.helia).addByteStream(content, importerOptions(ctx.signal))
-  return { cid: cid.toString(), size: raw(), storedBytes: stored(), chunks: chunksOf(stored()), codec }
+  return {
+    cid: cid.toString(),
+    size: raw(),
+    storedBytes: stored(),
+    chunks: chunksOf(stored()),
+    codec,
+    chunking: 'fixed-1mib'
+  }
 }
 
 /**
@@ -138,6 +146,7 @@ export async function importFolderTree(
     storedBytes,
     chunks,
     codec,
-    ...(codec !== 'none' && { compressedFiles })
+    ...(codec !== 'none' && { compressedFiles }),
+    chunking: 'fixed-1mib'
   }
 }

@@ -12,18 +12,21 @@ import { listFolder } from '../files/import.js'
 import { readFileChunks, statForImport } from '../files/local-file.js'
 import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
-import { AssetIndex } from './asset-index.js'
+import { AssetIndex, type VersionChange } from './asset-index.js'
+import { AssetWatches, type WatchOptions, type WatchSync, type WatchTiming } from './asset-watches.js'
 import type { CompressMode } from './codec.js'
 import { ASSET_STAGING_DIR, ASSETS_DB_DIR, MAX_ARCHIVE_ENTRIES } from './constants.js'
 import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
 import { type AssetProgress, ProgressMeter } from './progress.js'
-import type { AssetKind, AssetRecord, ImportMarker } from './records.js'
+import type { AssetKind, AssetRecord, ImportMarker, WatchRecord } from './records.js'
 import { unpackTar } from './tar.js'
 
 export interface AssetStoreOptions {
   dataDir: string
   /** Most bytes of asset content stored (after compression); 0 = unlimited. */
   quotaBytes: number
+  /** How soon watched paths are rescanned (defaults: WATCH_DEBOUNCE_MS, WATCH_RESCAN_MS). */
+  watch?: WatchTiming
 }
 
 export interface AssetStoreComponents {
@@ -89,11 +92,18 @@ export class AssetStore {
   #gc?: Promise<unknown>
   /** Imports a crash interrupted, found (and cleared) at start. */
   interrupted: ImportMarker[] = []
+  readonly #watches: AssetWatches
 
   constructor(opts: AssetStoreOptions, components: AssetStoreComponents) {
     this.#opts = opts
     this.#helia = components.helia
     this.#log = components.logger
+    this.#watches = new AssetWatches(opts.watch ?? {}, {
+      index: () => this.#idx,
+      importVersion: (what, o, run, version) => this.#import(what, o, run, version),
+      has: async (cid) => this.#helia.blockstore.has(parseCid(cid)),
+      logger: components.logger
+    })
   }
 
   async start(): Promise<void> {
@@ -112,9 +122,11 @@ export class AssetStore {
     this.#usedBytes = (await index.list()).reduce((sum, r) => sum + r.storedBytes, 0)
     // folder uploads unpacked before a crash: nothing refers to them
     await rm(join(this.#opts.dataDir, ASSET_STAGING_DIR), { recursive: true, force: true })
+    await this.#watches.start()
   }
 
   async stop(): Promise<void> {
+    await this.#watches.stop()
     await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
     await this.#gc?.catch(() => {})
     await this.#index?.close()
@@ -199,10 +211,39 @@ export class AssetStore {
     }
   }
 
+  /**
+   * Imports a local file or folder and keeps it imported: every change to it makes a new
+   * version of the asset (only changed files are read again, chunked content-defined), which
+   * replaces the previous one in the listing.
+   */
+  async watch(path: string, opts: WatchOptions = {}): Promise<WatchSync> {
+    const info = await statForImport(path)
+    if (opts.name !== undefined) checkAssetName(opts.name)
+    else checkAssetName(basename(path))
+    if (!info.isDirectory() && !info.isFile())
+      throw new FileUnreadableError(path, 'only regular files and folders can be watched')
+    return this.#watches.add(path, info.isDirectory() ? 'folder' : 'file', opts)
+  }
+
+  /** Rescans a watched asset now (changes are also picked up by themselves). */
+  async syncWatch(id: string): Promise<WatchSync> {
+    return this.#watches.sync(id)
+  }
+
+  /** Stops watching; the asset stays as its last version. */
+  async unwatch(id: string): Promise<WatchRecord> {
+    return this.#watches.remove(id)
+  }
+
+  async watches(): Promise<WatchRecord[]> {
+    return this.#watches.list()
+  }
+
   async #import(
     what: { name: string; path: string; kind: AssetKind; mtime: number; totalBytes?: number },
     opts: AddOptions,
-    run: (ctx: ImportContext) => Promise<Imported>
+    run: (ctx: ImportContext) => Promise<Imported>,
+    version?: (record: AssetRecord) => VersionChange
   ): Promise<AssetRecord> {
     while (this.#gc !== undefined) await this.#gc.catch(() => {})
     const quota = this.#opts.quotaBytes
@@ -257,14 +298,24 @@ export class AssetStore {
           size: imported.size,
           storedBytes: imported.storedBytes,
           chunks: imported.chunks,
+          chunking: imported.chunking,
           codec: imported.codec,
           ...(imported.compressedFiles !== undefined && { compressedFiles: imported.compressedFiles }),
           pinned: pin,
           mtime: Math.round(what.mtime),
           addedAt: Date.now()
         }
-        await this.#idx.complete(marker.id, record)
-        this.#usedBytes += record.storedBytes - (previous?.storedBytes ?? 0)
+        const change = version?.(record)
+        if (change !== undefined) record.watchId = change.watch.id
+        const replaced =
+          change?.drop !== undefined && change.drop !== record.cid
+            ? await this.#idx.get(change.drop)
+            : undefined
+        await this.#idx.complete(marker.id, record, change)
+        this.#usedBytes += record.storedBytes - (previous?.storedBytes ?? 0) - (replaced?.storedBytes ?? 0)
+        // the previous version's pin goes once the new one is recorded (a crash between leaves both pinned)
+        if (replaced?.pinned === true)
+          await drain(this.#helia.pins.rm(parseCid(replaced.cid))).catch(() => {})
         meter.done(record.cid)
         this.#log.info('asset added', { name: record.name, cid: record.cid, codec: record.codec })
         return record
@@ -362,7 +413,12 @@ export class AssetStore {
 
   /** Drops the asset from the index and unpins it; `gc` then frees its blocks. */
   async rm(cid: string): Promise<AssetRecord> {
-    const record = await this.require(cid)
+    let record = await this.require(cid)
+    if (record.watchId !== undefined) {
+      // a rescan under way may have recorded a newer version: that is the one to remove
+      const ended = await this.#watches.remove(record.watchId, false).catch(() => undefined)
+      if (ended !== undefined && ended.cid !== record.cid) record = (await this.#idx.get(ended.cid)) ?? record
+    }
     const root = parseCid(record.cid)
     if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
     await this.#idx.delete(record.cid)
@@ -376,12 +432,14 @@ export class AssetStore {
    */
   async gc(): Promise<{ freedBytes: number; removedAssets: string[] }> {
     while (this.#gc !== undefined) await this.#gc.catch(() => {})
+    const endedWatches: string[] = []
     const run = (async () => {
       await Promise.allSettled([...this.#inflight.values()].map((f) => f.done))
       const freedBytes = await collectGarbage(this.#helia)
       const removedAssets: string[] = []
       for (const r of await this.#idx.list()) {
         if (r.pinned || (await this.#helia.blockstore.has(parseCid(r.cid)))) continue
+        if (r.watchId !== undefined) endedWatches.push(r.watchId)
         await this.#idx.delete(r.cid)
         this.#usedBytes -= r.storedBytes
         removedAssets.push(r.cid)
@@ -393,6 +451,12 @@ export class AssetStore {
       return await run
     } finally {
       this.#gc = undefined
+      // after gc lets imports run again: ending a watch waits for its rescan, which may be
+      // waiting for gc
+      for (const id of endedWatches) {
+        this.#log.warn('gc collected an unpinned watched asset; its watch ends', { watchId: id })
+        await this.#watches.remove(id, false).catch(() => {})
+      }
     }
   }
 

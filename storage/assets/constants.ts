@@ -1,3 +1,5 @@
+import type { Chunking } from '../files/importer-options.js'
+
 /** Folder (inside the node's data dir) of the asset index, a level database of its own. */
 export const ASSETS_DB_DIR = 'assets'
 
@@ -86,3 +88,25 @@ export const PRECOMPRESSED_MAGIC: ReadonlyArray<{ format: string; offset: number
   { format: '7z', offset: 0, bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { format: 'rar', offset: 0, bytes: [0x52, 0x61, 0x72, 0x21] }
 ]
+
+/**
+ * How watched assets are chunked: content-defined (FastCDC, 512 KiB average), so an edit in
+ * the middle of a large file makes a few new chunks, not every chunk after it. The figures
+ * that decided it are in storage/files/constants.ts (bench:chunking).
+ */
+export const WATCH_CHUNKING: Chunking = 'fastcdc-512kib'
+
+/** Changed files of a watched folder imported at once. */
+export const WATCH_FILE_CONCURRENCY = 4
+
+/**
+ * A watched path is rescanned this long after the last change event: an editor's save or a
+ * copy fires many events, and one version should come of them.
+ */
+export const WATCH_DEBOUNCE_MS = 1000
+
+/**
+ * A watched path is also rescanned this often, whatever the file system reports: change events
+ * can be lost (network file systems, inotify limits), and a rescan compares only size and mtime.
+ */
+export const WATCH_RESCAN_MS = 30_000

@@ -70,3 +70,13 @@ export class ArchiveError extends RynusError {
     super(`the folder archive is not usable: ${reason}`, 'ERR_BAD_ARCHIVE')
   }
 }
+
+/** No watch with this id (it was stopped, or never existed). */
+export class WatchNotFoundError extends RynusError {
+  constructor(id: string) {
+    super(
+      `no watched asset ${JSON.stringify(id.slice(0, 40))} on this node; list them with \`rynus-node assets watches\` (GET /api/v1/assets/watches)`,
+      'ERR_WATCH_NOT_FOUND'
+    )
+  }
+}

@@ -7,6 +7,7 @@ export {
   type AssetView,
   checkAssetName
 } from './asset-store.js'
+export type { WatchOptions, WatchSync, WatchTiming } from './asset-watches.js'
 export {
   type AssetCodec,
   type CompressMode,
@@ -17,5 +18,5 @@ export {
 export * from './constants.js'
 export * from './errors.js'
 export type { AssetProgress } from './progress.js'
-export type { AssetKind, AssetRecord, ImportMarker } from './records.js'
+export type { AssetKind, AssetRecord, ImportMarker, WatchedFile, WatchRecord } from './records.js'
 export { extractTar, packTar, type TarEntry, unpackTar } from './tar.js'

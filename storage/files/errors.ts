@@ -86,3 +86,10 @@ export class NotStoredLocallyError extends RynusError {
     )
   }
 }
+
+/** Content-defined chunker bounds that cannot work (a programming error, not user input). */
+export class ChunkerOptionsError extends RynusError {
+  constructor(detail: string) {
+    super(`invalid content-defined chunker bounds (${detail})`, 'ERR_CHUNKER_OPTIONS')
+  }
+}

@@ -55,6 +55,8 @@ export interface FolderEntry {
   absolute: string
   kind: 'file' | 'directory'
   size: number
+  /** ms: last modification (what a watched folder compares, with the size). */
+  mtimeMs: number
 }
 
 /** Every file and folder under `root`, sorted by path; links and special files are refused. */
@@ -70,9 +72,10 @@ export async function listFolder(root: string): Promise<FolderEntry[]> {
     const absolute = join(d.parentPath, d.name)
     const path = relative(root, absolute).split(sep).join('/')
     if (d.isDirectory()) {
-      out.push({ path, absolute, kind: 'directory', size: 0 })
+      out.push({ path, absolute, kind: 'directory', size: 0, mtimeMs: 0 })
     } else if (d.isFile()) {
-      out.push({ path, absolute, kind: 'file', size: (await lstat(absolute)).size })
+      const info = await lstat(absolute)
+      out.push({ path, absolute, kind: 'file', size: info.size, mtimeMs: info.mtimeMs })
     } else {
       throw new FileUnreadableError(
         absolute,
