@@ -87,10 +87,10 @@ export async function* walkDag(
       bytes += block.bytes.byteLength
       blocks += 1
       if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
-        throw new DagTooLargeError(root.toString(), `more than ${opts.maxBytes} bytes`)
+        throw new DagTooLargeError(root.toString(), 'bytes', opts.maxBytes)
       }
       if (opts.maxBlocks !== undefined && blocks > opts.maxBlocks) {
-        throw new DagTooLargeError(root.toString(), `more than ${opts.maxBlocks} blocks`)
+        throw new DagTooLargeError(root.toString(), 'blocks', opts.maxBlocks)
       }
       for (const link of await linksOf(helia, block.cid, block.bytes)) {
         const key = link.toString()

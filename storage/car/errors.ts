@@ -2,8 +2,12 @@ import { RynusError } from '../../protocols/common/errors.js'
 
 /** A walk went past its block or byte budget. */
 export class DagTooLargeError extends RynusError {
-  constructor(root: string, what: string) {
-    super(`the DAG under ${root} is larger than allowed (${what})`, 'ERR_DAG_TOO_LARGE')
+  /** Which budget ran out. */
+  readonly limit: 'bytes' | 'blocks'
+
+  constructor(root: string, limit: 'bytes' | 'blocks', max: number) {
+    super(`the DAG under ${root} has more than ${max} ${limit}, more than allowed`, 'ERR_DAG_TOO_LARGE')
+    this.limit = limit
   }
 }
 
