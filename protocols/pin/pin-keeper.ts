@@ -18,7 +18,7 @@ export interface PinLimits {
 }
 
 export interface PinKeeperComponents {
-  helia: Pick<Helia, 'blockstore' | 'getCodec' | 'pins'>
+  helia: Pick<Helia, 'blockstore' | 'getCodec' | 'pins' | 'routing'>
   repo: PinRepository
   logger: Logger
 }
@@ -92,6 +92,7 @@ export class PinKeeper {
         }
         const record: PinRecord = { cid: key, peer, ...size, createdAt: now, expiresAt: now + kept }
         await this.c.repo.put(record)
+        this.announce(cid)
         this.c.logger.info('pinned for a peer', {
           cid: key,
           peer,
@@ -156,17 +157,20 @@ export class PinKeeper {
     const signal = AbortSignal.any([this.shutdown.signal, timeout])
     let bytes = 0
     let blocks = 0
+    const fetched: CID[] = []
     try {
       for await (const block of walkDag(this.c.helia, cid, {
         signal,
         maxBytes: Math.max(0, budget),
-        maxBlocks: PIN_MAX_BLOCKS
+        maxBlocks: PIN_MAX_BLOCKS,
+        onFetched: (c) => fetched.push(c)
       })) {
         bytes += block.bytes.byteLength
         blocks += 1
       }
       return { bytes, blocks }
     } catch (err) {
+      await this.forget(fetched)
       if (err instanceof DagTooLargeError) {
         throw err.limit === 'bytes'
           ? new PinRefusedError(
@@ -185,6 +189,30 @@ export class PinKeeper {
         `could not fetch ${cid}: ${why}; keep a node that has it online and connected while it is pinned`,
         { cause: err }
       )
+    }
+  }
+
+  /** Tells the DHT this node provides the DAG, so nodes not connected to it find it (best effort). */
+  private announce(cid: CID): void {
+    this.c.helia.routing.provide(cid, { signal: this.shutdown.signal }).catch((err: unknown) => {
+      this.c.logger.debug('could not announce a pinned DAG', {
+        cid: cid.toString(),
+        error: describeError(err)
+      })
+    })
+  }
+
+  /** Deletes what a refused fetch brought in (unless a pin holds it now), so it is neither kept nor served. */
+  private async forget(fetched: CID[]): Promise<void> {
+    for (const c of fetched) {
+      try {
+        if (!(await this.c.helia.pins.isPinned(c))) await this.c.helia.blockstore.delete(c)
+      } catch (err) {
+        this.c.logger.debug('could not delete a fetched block', {
+          cid: c.toString(),
+          error: describeError(err)
+        })
+      }
     }
   }
 

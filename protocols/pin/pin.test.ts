@@ -85,6 +85,7 @@ describe('pin protocol between a node and a super-peer', () => {
     assert.equal(refused.code, 'ERR_PIN_QUOTA_BYTES')
     assert.match(refused.reason, /quota of 6291456 bytes/)
     assert.equal((await service.list()).length, 1, 'nothing recorded for the refused pin')
+    assert.equal(await spData.helia.blockstore.has(CID.parse(big)), false, 'nothing of it is kept either')
 
     for (const size of [1000, 2000]) {
       const ok = await requestPin(asker.libp2p, superPeer.peerId, {

@@ -30,7 +30,7 @@ export interface PinServiceOptions extends Partial<PinLimits> {
 
 export interface PinServiceComponents {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle'>
-  helia: Pick<Helia, 'blockstore' | 'getCodec' | 'pins'>
+  helia: Pick<Helia, 'blockstore' | 'getCodec' | 'pins' | 'routing'>
   /** Where pins and their expiries are kept; the node opens and closes it. */
   repo: PinRepository
   logger: Logger

@@ -19,6 +19,8 @@ export interface WalkOptions {
   maxBlocks?: number
   /** Blocks read at once (default DAG_WALK_CONCURRENCY). */
   concurrency?: number
+  /** Called for each block that was not stored here before the walk read it (fetched over bitswap). */
+  onFetched?: (cid: CID) => void
 }
 
 /** Reads one block whole (helia 7 blockstores stream a block as chunks). */
@@ -81,7 +83,12 @@ export async function* walkDag(
     opts.signal?.throwIfAborted()
     const batch = queue.splice(0, concurrency)
     const read = await Promise.all(
-      batch.map(async (cid) => ({ cid, bytes: await readBlock(helia, cid, opts) }))
+      batch.map(async (cid) => {
+        const stored = opts.onFetched === undefined || (await helia.blockstore.has(cid))
+        const bytes = await readBlock(helia, cid, opts)
+        if (!stored) opts.onFetched?.(cid)
+        return { cid, bytes }
+      })
     )
     for (const block of read) {
       bytes += block.bytes.byteLength
