@@ -115,6 +115,8 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
     options: {
       compress: { type: 'string' },
       pin: { type: 'boolean' },
+      remote: { type: 'boolean' },
+      duration: { type: 'string' },
       output: { type: 'string', short: 'o' }
     },
     positionals: true,
