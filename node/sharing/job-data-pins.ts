@@ -1,9 +1,14 @@
-import type { Libp2p } from '@libp2p/interface'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
-import { connectedPinServers, requestPin } from '../../protocols/pin/index.js'
+import { connectedPinServers, PIN_REFUSALS, requestPin } from '../../protocols/pin/index.js'
 import type { JobManagerEvent, JobView } from '../../scheduler/index.js'
+
+/** Background pins a busy super-peer refused are asked again this often, 2 s, 4 s, 8 s… apart. */
+const BUSY_RETRIES = 5
+const BUSY_RETRY_BASE_MS = 2_000
 
 /** One super-peer's answer to a pin request (or why it could not be asked). */
 export interface RemotePinResult {
@@ -66,29 +71,37 @@ export class JobDataPins {
   /** Asks every connected super-peer to keep `cid`; one result per super-peer (none when none is connected). */
   async pinNow(cid: string, durationMs = this.opts.durationMs, release = false): Promise<RemotePinResult[]> {
     const servers = await connectedPinServers(this.c.libp2p)
-    return Promise.all(
-      servers.map(async (peer): Promise<RemotePinResult> => {
-        try {
-          const a = await requestPin(
-            this.c.libp2p,
-            peer,
-            { cid, durationMs, release },
-            { signal: this.shutdown.signal }
-          )
-          return { peer: peer.toString(), ...a }
-        } catch (err) {
-          const code = (err as { code?: string }).code ?? 'ERR_PEER_REQUEST'
-          return {
-            peer: peer.toString(),
-            accepted: false,
-            code,
-            reason: describeError(err),
-            expiresAt: 0,
-            bytes: 0
-          }
+    return Promise.all(servers.map((peer) => this.ask(peer, { cid, durationMs, release })))
+  }
+
+  /** One super-peer's answer; a busy one (ERR_PIN_BUSY) is asked again after a pause when `retries` allow. */
+  private async ask(
+    peer: PeerId,
+    request: { cid: string; durationMs: number; release: boolean },
+    retries = 0
+  ): Promise<RemotePinResult> {
+    for (let attempt = 0; ; attempt++) {
+      let result: RemotePinResult
+      try {
+        const a = await requestPin(this.c.libp2p, peer, request, { signal: this.shutdown.signal })
+        result = { peer: peer.toString(), ...a }
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'ERR_PEER_REQUEST'
+        return {
+          peer: peer.toString(),
+          accepted: false,
+          code,
+          reason: describeError(err),
+          expiresAt: 0,
+          bytes: 0
         }
-      })
-    )
+      }
+      if (result.code !== PIN_REFUSALS.busy || attempt >= retries) return result
+      await sleep(BUSY_RETRY_BASE_MS * 2 ** attempt, undefined, { signal: this.shutdown.signal }).catch(
+        () => {}
+      )
+      if (this.shutdown.signal.aborted) return result
+    }
   }
 
   /** Queues pins of `cids` behind earlier ones; `what` names them in the log. */
@@ -96,7 +109,9 @@ export class JobDataPins {
     this.queue = this.queue.then(async () => {
       for (const cid of cids) {
         if (this.shutdown.signal.aborted) return
-        const results = await this.pinNow(cid)
+        const servers = await connectedPinServers(this.c.libp2p)
+        const request = { cid, durationMs: this.opts.durationMs, release: false }
+        const results = await Promise.all(servers.map((peer) => this.ask(peer, request, BUSY_RETRIES)))
         if (results.length === 0) {
           this.c.logger.debug('no super-peer to pin job data on', { cid, what })
           continue
