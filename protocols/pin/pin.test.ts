@@ -102,6 +102,27 @@ describe('pin protocol between a node and a super-peer', () => {
     assert.match(fourth.reason, /you hold 3 pins/)
   })
 
+  it('refuses a peer that asks faster than its rate with ERR_PIN_RATE_LIMITED', async () => {
+    // the asker serves pins too here, allowing one request a minute
+    const strictRepo = await PinRepository.open(join(asker.dataDir, 'pins'))
+    const strict = new PinService(
+      { requestsPerPeerPerMinute: 1 },
+      { libp2p: asker.libp2p, helia: askerData.helia, repo: strictRepo, logger: silentLogger }
+    )
+    await strict.start()
+    try {
+      const cid = await add(1000)
+      const first = await requestPin(superPeer.libp2p, asker.peerId, { cid, durationMs: 60_000 })
+      assert.equal(first.accepted, true, first.reason)
+      const second = await requestPin(superPeer.libp2p, asker.peerId, { cid, durationMs: 60_000 })
+      assert.equal(second.code, 'ERR_PIN_RATE_LIMITED')
+      assert.match(second.reason, /slow down/)
+    } finally {
+      await strict.stop()
+      await strictRepo.close()
+    }
+  })
+
   it('refuses a malformed request with ERR_PIN_REQUEST', async () => {
     const bad = new TextEncoder().encode('\n\x07not-cid\x10\x01')
     const reply = await sendRequest(asker.libp2p, superPeer.peerId, PIN_PROTOCOL, bad, {
