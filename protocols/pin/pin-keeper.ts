@@ -58,15 +58,18 @@ export class PinKeeper {
     const kept = Math.min(durationMs, this.limits.maxDurationMs)
     const capped =
       kept < durationMs ? ` (${days(this.limits.maxDurationMs)} is the most this node keeps a pin)` : ''
-    const held = await this.c.repo.get(key, peer)
-    if (held !== undefined) {
+    // a pin this peer holds already is extended, in the CID's turn so a sweep cannot drop it meanwhile
+    const extended = await this.queue.run(key, async () => {
+      const held = await this.c.repo.get(key, peer)
+      if (held === undefined) return undefined
       const record = { ...held, expiresAt: Math.max(held.expiresAt, now + kept) }
       await this.c.repo.put(record)
       return this.accepted(
         record,
         `already pinned; kept until ${new Date(record.expiresAt).toISOString()}${capped}`
       )
-    }
+    })
+    if (extended !== undefined) return extended
     const usage = await this.c.repo.usage(peer)
     if (usage.pins >= this.limits.maxPinsPerPeer) {
       throw new PinRefusedError(
