@@ -13,6 +13,7 @@ import { createNodeHelia, type NodeHelia } from '../storage/blocks/index.js'
 import { registerAssetRoutes } from './api/asset-routes.js'
 import { registerJobRoutes } from './api/job-routes.js'
 import { registerNodeRoutes } from './api/node-routes.js'
+import { registerPinRoutes } from './api/pin-routes.js'
 import { ApiServer } from './api/server.js'
 import { registerWalletRoutes } from './api/wallet-routes.js'
 import { registerWorkerRoutes } from './api/worker-routes.js'
@@ -29,6 +30,7 @@ import { type NodeStatus, type PeerSummary, peerSummaries } from './node-status.
 import { classifyReachability, type Reachability } from './reachability.js'
 import type { RequesterService } from './requester/requester-service.js'
 import { type Stoppable, startRoles } from './roles.js'
+import { type Sharing, startSharing } from './sharing/index.js'
 import { packageRoot, RYNUS_VERSION, versions } from './version.js'
 import type { WorkerService } from './worker/worker-service.js'
 
@@ -76,6 +78,8 @@ export class RynusNode {
   requester?: RequesterService
   /** The asset store (files and folders added by the person running the node), after start. */
   assets?: AssetStore
+  /** Pinning on super-peers, the pin service (super-peers) and the HTTP gateway, after start. */
+  sharing?: Sharing
 
   private constructor(
     opts: RynusNodeOptions,
@@ -145,6 +149,7 @@ export class RynusNode {
     registerAssetRoutes(api, { assets: () => started.assets, busy: () => started.jobsUnderWay() })
     registerWorkerRoutes(api, { dataDir, worker: () => started.worker })
     registerWalletRoutes(api, { dataDir, settlement: () => started.settlement })
+    registerPinRoutes(api, { sharing: () => started.sharing })
     return node
   }
 
@@ -300,6 +305,17 @@ export class RynusNode {
     this.worker = roles.worker
     this.requester = roles.requester
     this.requester?.jobs.events.on('job', (event) => this.api.broadcast({ type: `job:${event.type}`, event }))
+    this.sharing = await startSharing(
+      {
+        config: this.config,
+        dataDir: this.dataDir,
+        libp2p: this.libp2p,
+        helia: data.helia,
+        requester: this.requester,
+        logger: this.log
+      },
+      (part) => this.started.push(part)
+    )
   }
 
   /** Jobs this node requested and tasks it runs that are not finished, in words; undefined when none. */

@@ -18,6 +18,7 @@ import { apiDownload, apiRequest, apiTarget, NodeNotRunningError } from './api-c
 import { dataDirFrom, type Flags, UsageError } from './args.js'
 import { EXIT } from './exit-codes.js'
 import type { Output } from './output.js'
+import { REMOTE_PIN_USAGE, remotePin } from './remote-pin.js'
 import { TransferLine } from './transfer-line.js'
 import { formatBytes } from './units.js'
 import { addWatched, listWatches, unwatch } from './watch-command.js'
@@ -28,6 +29,7 @@ export const ASSETS_USAGE = `rynus-node assets add <file|folder> [--watch] [--co
        rynus-node assets get <cid> [-o <path>]
        rynus-node assets pin <cid> | unpin <cid> | rm <cid>
        rynus-node assets gc
+${REMOTE_PIN_USAGE}
 
 add    imports a file or a folder into the running node's store (through its API) and prints its CID.
        --compress auto (default) gzips what is worth it and leaves PNG, JPEG, EXR, MP4, zip, gz…
@@ -265,6 +267,7 @@ export async function assetsCommand(flags: Flags, out: Output, positionals: stri
     case 'pin':
     case 'unpin': {
       const cid = cidArg(positionals)
+      if (flags.remote === true) return remotePin(dataDir, sub, cid, flags, out)
       const a = await apiRequest<AssetView>(dataDir, sub === 'pin' ? 'POST' : 'DELETE', `/assets/${cid}/pin`)
       out.result(a, `${sub === 'pin' ? 'pinned' : 'unpinned'} ${a.name} (${a.cid})`)
       return EXIT.OK

@@ -48,11 +48,13 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
   const seconds = (performance.now() - began) / 1000
   const requester = devnet.requester()
   const ui = await devnet.uiUrl(requester)
+  const gateway = devnet.gatewayUrl()
   out.result(
     {
       baseDir,
       connectedSeconds: Number(seconds.toFixed(2)),
       ui,
+      gateway,
       nodes: devnet.nodes.map((n) => ({
         name: n.spec.name,
         roles: n.spec.roles,
@@ -69,6 +71,9 @@ export async function devnetCommand(flags: Flags, out: Output): Promise<number> 
       ...devnet.serviceSummary(),
       '',
       `open the requester's web UI: ${ui}`,
+      ...(gateway !== undefined
+        ? [`job data the super-peer pinned, over plain HTTP: ${gateway}/ipfs/<cid> (?format=car for a CAR)`]
+        : []),
       `CLI against it: rynus-node status --data-dir ${requester.dataDir}`,
       `render the sample scene: rynus-node job submit render simulations/assets/sample-scene.blend --frames 1-24 --samples 16 --resolution 320x180 --max-price 0.01 --data-dir ${requester.dataDir}`,
       'press Ctrl-C to stop the devnet'

@@ -116,6 +116,8 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
       compress: { type: 'string' },
       watch: { type: 'boolean' },
       pin: { type: 'boolean' },
+      remote: { type: 'boolean' },
+      duration: { type: 'string' },
       output: { type: 'string', short: 'o' }
     },
     positionals: true,

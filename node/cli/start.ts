@@ -34,14 +34,16 @@ export async function startCommand(flags: Flags, out: Output): Promise<number> {
     process.on('SIGTERM', onSignal)
   })
   const status = node.status()
+  const gateway = node.sharing?.gateway?.url()
   out.result(
-    { ...status, api: apiBase, ui: node.api.uiUrl() },
+    { ...status, api: apiBase, ui: node.api.uiUrl(), gateway },
     [
       `rynus-node ${status.versions.rynus} running as ${status.roles.join(', ')}`,
       `  peer id:      ${status.peerId}`,
       ...status.addresses.map((a) => `  listening:    ${a}`),
       `  reachability: ${status.reachability.summary}`,
       `  web UI:       ${node.api.uiUrl()}`,
+      ...(gateway !== undefined ? [`  gateway:      ${gateway}/ipfs/<cid>`] : []),
       'press Ctrl-C to stop'
     ].join('\n')
   )

@@ -1,4 +1,16 @@
 import type { LogLevel } from '../../protocols/common/logger.js'
+import {
+  DEFAULT_PIN_FETCH_TIMEOUT_MS,
+  DEFAULT_PIN_MAX_BYTES_PER_PEER,
+  DEFAULT_PIN_MAX_DURATION_MS,
+  DEFAULT_PIN_MAX_PINS_PER_PEER,
+  DEFAULT_PIN_REQUESTS_PER_PEER_PER_MINUTE
+} from '../../protocols/pin/constants.js'
+import {
+  DEFAULT_GATEWAY_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_GATEWAY_PORT,
+  DEFAULT_GATEWAY_REQUEST_TIMEOUT_MS
+} from '../gateway/constants.js'
 
 export const ROLES = ['worker', 'requester', 'super-peer'] as const
 export type Role = (typeof ROLES)[number]
@@ -56,6 +68,40 @@ export interface NodeConfig {
   storage: {
     /** Most bytes of asset content the node stores (after compression); 0 = unlimited. */
     quotaBytes: number
+    /**
+     * Ask connected super-peers to pin job data (a submitted job's spec and inputs, each
+     * accepted task's results) so it stays reachable when this node goes offline. Best effort.
+     */
+    pinOnSuperPeers: boolean
+    /** How long super-peers are asked to keep it (they may keep it for less). */
+    pinDurationMs: number
+  }
+  /** Super-peer role: pinning job data for other nodes (`/rynus/pin/1.0.0`). */
+  pinning: {
+    /** Pins one peer may hold here. */
+    maxPinsPerPeer: number
+    /** Bytes one peer's pins may take here. */
+    maxBytesPerPeer: number
+    /** Longest a pin is kept; longer requests are shortened to this. */
+    maxDurationMs: number
+    /** Pin requests one peer may send per minute. */
+    requestsPerPeerPerMinute: number
+    /** Longest fetching one DAG may take before the pin is refused. */
+    fetchTimeoutMs: number
+  }
+  /**
+   * Read-only trustless HTTP gateway (`GET /ipfs/<cid>`) over the blocks this node stores;
+   * it never fetches from the network. Off by default; meant for super-peers, whose pinned
+   * job data it makes reachable by plain HTTP(S) (put a TLS proxy in front for HTTPS).
+   */
+  gateway: {
+    enabled: boolean
+    /** 127.0.0.1 by default; 0.0.0.0 to serve the public (it needs no token: CIDs are public). */
+    host: string
+    port: number
+    maxConcurrentRequests: number
+    /** Longest one response may take. */
+    requestTimeoutMs: number
   }
   /** Connection limits. */
   limits: {
@@ -92,6 +138,7 @@ export interface NodeConfig {
 
 export const DEFAULT_LIBP2P_PORT = 4101
 export const DEFAULT_API_PORT = 4100
+export { DEFAULT_GATEWAY_PORT }
 
 export function defaultConfig(): NodeConfig {
   return {
@@ -115,7 +162,21 @@ export function defaultConfig(): NodeConfig {
     },
     requester: { bidWindowMs: 1500, heartbeatTimeoutMs: 30_000 },
     log: { level: 'info', json: false },
-    storage: { quotaBytes: 0 },
+    storage: { quotaBytes: 0, pinOnSuperPeers: false, pinDurationMs: 7 * 24 * 3600_000 },
+    pinning: {
+      maxPinsPerPeer: DEFAULT_PIN_MAX_PINS_PER_PEER,
+      maxBytesPerPeer: DEFAULT_PIN_MAX_BYTES_PER_PEER,
+      maxDurationMs: DEFAULT_PIN_MAX_DURATION_MS,
+      requestsPerPeerPerMinute: DEFAULT_PIN_REQUESTS_PER_PEER_PER_MINUTE,
+      fetchTimeoutMs: DEFAULT_PIN_FETCH_TIMEOUT_MS
+    },
+    gateway: {
+      enabled: false,
+      host: '127.0.0.1',
+      port: DEFAULT_GATEWAY_PORT,
+      maxConcurrentRequests: DEFAULT_GATEWAY_MAX_CONCURRENT_REQUESTS,
+      requestTimeoutMs: DEFAULT_GATEWAY_REQUEST_TIMEOUT_MS
+    },
     limits: {
       maxConnections: 300,
       maxParallelDials: 50,

@@ -7,6 +7,7 @@ import { describeError } from '../../protocols/common/errors.js'
 import { parseAllowedHours } from '../../scheduler/allowed-hours.js'
 import { defaultConfig, type NodeConfig, ROLES } from './config.js'
 import { ConfigError } from './errors.js'
+import { checkSharing } from './sharing.js'
 
 export const CONFIG_FILE = 'config.json'
 
@@ -202,6 +203,7 @@ export function validateConfig(cfg: NodeConfig): NodeConfig {
       `storage.quotaBytes must be a whole number of bytes (0 = unlimited), e.g. 53687091200 for 50 GiB, got ${JSON.stringify(quota)}`
     )
   }
+  checkSharing(cfg)
   for (const [k, v] of Object.entries(cfg.requester ?? {})) checkPositiveInt(v, `requester.${k}`)
   for (const [k, v] of Object.entries(cfg.limits ?? {})) checkPositiveInt(v, `limits.${k}`)
   for (const k of ['mdns', 'relayClient', 'metrics'] as const) {

@@ -202,7 +202,30 @@ export const SETTINGS: Setting[] = [
     flag: 'chain-passphrase-file',
     describe: 'file with the wallet passphrase',
     parse: (s) => s.trim()
-  }
+  },
+  {
+    path: 'storage.pinOnSuperPeers',
+    env: 'RYNUS_PIN_ON_SUPER_PEERS',
+    flag: 'pin-on-super-peers',
+    describe: 'ask super-peers to keep job data (true|false)',
+    parse: bool
+  },
+  {
+    path: 'pinning.maxBytesPerPeer',
+    env: 'RYNUS_PIN_MAX_BYTES_PER_PEER',
+    flag: 'pin-max-bytes-per-peer',
+    describe: 'super-peer: bytes one peer may pin here, e.g. 10GiB',
+    parse: byteCount
+  },
+  { path: 'gateway.enabled', env: 'RYNUS_GATEWAY', flag: 'gateway', describe: 'true|false', parse: bool },
+  {
+    path: 'gateway.host',
+    env: 'RYNUS_GATEWAY_HOST',
+    flag: 'gateway-host',
+    describe: 'IP address',
+    parse: (s) => s.trim()
+  },
+  { path: 'gateway.port', env: 'RYNUS_GATEWAY_PORT', flag: 'gateway-port', describe: 'port', parse: port }
 ]
 
 /** Sets `value` at a dotted `path` inside `target`, creating objects on the way. */

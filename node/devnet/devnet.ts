@@ -112,7 +112,8 @@ export class Devnet {
       await writeFile(configPath(node.dataDir), `${JSON.stringify(config, null, 2)}\n`)
     }
     for (const { spec } of this.nodes) {
-      for (const port of [spec.tcpPort, spec.wsPort, spec.apiPort]) {
+      const gateway = spec.gatewayPort !== undefined ? [spec.gatewayPort] : []
+      for (const port of [spec.tcpPort, spec.wsPort, spec.apiPort, ...gateway]) {
         if (!(await portFree(port))) {
           throw new DevnetError(
             `port ${port} (${spec.name}) is already in use; is another devnet running? Stop it (Ctrl-C) or free the port`
@@ -223,6 +224,12 @@ export class Devnet {
   /** Summary lines of every service. */
   serviceSummary(): string[] {
     return this.startedServices.flatMap((s) => s.summary?.() ?? [])
+  }
+
+  /** The super-peer's trustless HTTP gateway, e.g. http://127.0.0.1:4380; undefined when none runs one. */
+  gatewayUrl(): string | undefined {
+    const port = this.nodes.find((n) => n.spec.gatewayPort !== undefined)?.spec.gatewayPort
+    return port === undefined ? undefined : `http://127.0.0.1:${port}`
   }
 
   requester(): DevnetNode {

@@ -8,6 +8,8 @@ export interface DevnetNodeSpec {
   tcpPort: number
   wsPort: number
   apiPort: number
+  /** The trustless HTTP gateway's port, for a node that runs one (the super-peer). */
+  gatewayPort?: number
 }
 
 /**
@@ -16,7 +18,14 @@ export interface DevnetNodeSpec {
  * the devnet starts it.
  */
 export const DEVNET_NODES: DevnetNodeSpec[] = [
-  { name: 'super-peer', roles: ['super-peer'], tcpPort: 4201, wsPort: 4202, apiPort: 4301 },
+  {
+    name: 'super-peer',
+    roles: ['super-peer'],
+    tcpPort: 4201,
+    wsPort: 4202,
+    apiPort: 4301,
+    gatewayPort: 4380
+  },
   { name: 'worker-1', roles: ['worker'], tcpPort: 4211, wsPort: 4212, apiPort: 4311 },
   { name: 'worker-2', roles: ['worker'], tcpPort: 4221, wsPort: 4222, apiPort: 4321 },
   { name: 'requester', roles: ['requester'], tcpPort: 4231, wsPort: 4232, apiPort: 4100 }
@@ -33,5 +42,8 @@ export function devnetConfig(spec: DevnetNodeSpec, superPeerAddr: string | undef
   // inbound rate limit tripping over our own processes
   cfg.dht = { mode: 'server', privateAddresses: true }
   cfg.limits.inboundConnectionsPerSecondPerHost = 100
+  // job data outlives the requester and workers: the super-peer pins it and serves it over HTTP
+  cfg.storage.pinOnSuperPeers = true
+  if (spec.gatewayPort !== undefined) cfg.gateway = { ...cfg.gateway, enabled: true, port: spec.gatewayPort }
   return cfg
 }

@@ -24,6 +24,8 @@ export interface TestNodeOptions {
   chain?: NodeConfig['chain']
   /** storage.quotaBytes (default 0: unlimited). */
   storageQuotaBytes?: number
+  /** Last changes to the config before it is validated (settings without an option here). */
+  configure?: (cfg: NodeConfig) => void
 }
 
 /** Config for a node on loopback: free ports, DHT server, private addresses allowed. */
@@ -38,9 +40,10 @@ export function loopbackConfig(opts: TestNodeOptions = {}): NodeConfig {
   cfg.log.level = 'warn'
   cfg.metrics = opts.metrics ?? false
   if (opts.chain !== undefined) cfg.chain = opts.chain
-  if (opts.storageQuotaBytes !== undefined) cfg.storage = { quotaBytes: opts.storageQuotaBytes }
+  if (opts.storageQuotaBytes !== undefined) cfg.storage.quotaBytes = opts.storageQuotaBytes
   // small networks in tests: decide fast, notice a dead worker fast
   cfg.requester = { bidWindowMs: 800, heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 30_000 }
+  opts.configure?.(cfg)
   return validateConfig(cfg)
 }
 

@@ -9,7 +9,9 @@ export const SUBLEVELS = {
   /** `<jobId>!<task index, 6 digits>` → TaskRecord */
   tasks: 'job-tasks',
   /** `<jobId>!<seq, 12 digits>` → JobLogEntry */
-  events: 'job-events'
+  events: 'job-events',
+  /** `<cid>!<peerId>` → PinRecord (pins a super-peer keeps for other peers) */
+  pins: 'pins'
 } as const
 
 const SEPARATOR = '!'
@@ -34,4 +36,14 @@ export function jobRange(jobId: string): { gt: string; lt: string } {
 /** The seq in an event key. */
 export function seqOfEventKey(key: string): number {
   return Number(key.slice(key.lastIndexOf(SEPARATOR) + 1))
+}
+
+/** The key of one peer's pin of one CID (CIDs and peer ids never contain `!`). */
+export function pinKey(cid: string, peer: string): string {
+  return `${cid}${SEPARATOR}${peer}`
+}
+
+/** The key range holding every peer's pin of `cid`. */
+export function cidRange(cid: string): { gt: string; lt: string } {
+  return { gt: `${cid}${SEPARATOR}`, lt: `${cid}${SEPARATOR_END}` }
 }
