@@ -32,8 +32,8 @@ export const DEFAULT_PIN_REQUESTS_PER_PEER_PER_MINUTE = 600
 /** How often expired pins are looked for. */
 export const DEFAULT_PIN_SWEEP_INTERVAL_MS = 60_000
 
-/** helia pin metadata marking a pin made for other peers (never the node's own assets). */
-export const REMOTE_PIN_METADATA_KEY = 'rynusRemotePin'
+/** helia pin metadata marking a pin kept for other peers (see storage/pins: an asset may share it). */
+export { REMOTE_PIN_METADATA_KEY } from '../../storage/pins/index.js'
 
 /** Why a pin was refused: stable codes in the answer's `code`. */
 export const PIN_REFUSALS = {

@@ -1,11 +1,12 @@
-import type { Helia, Pin } from 'helia'
+import type { Helia } from 'helia'
 import { CID } from 'multiformats/cid'
 import { DagTooLargeError, UnsupportedCodecError, walkDag } from '../../storage/car/index.js'
+import { holdPin, releasePin } from '../../storage/pins/index.js'
 import { type PinRecord, type PinRepository, SerialQueue } from '../../storage/repos/index.js'
 import { describeError } from '../common/errors.js'
 import type { Logger } from '../common/logger.js'
 import type { PinAnswer } from './codec.js'
-import { PIN_MAX_BLOCKS, PIN_REFUSALS, REMOTE_PIN_METADATA_KEY } from './constants.js'
+import { PIN_MAX_BLOCKS, PIN_REFUSALS } from './constants.js'
 import { PinRefusedError } from './errors.js'
 
 /** What a super-peer keeps for one peer, and how long it works on one pin. */
@@ -21,12 +22,6 @@ export interface PinKeeperComponents {
   helia: Pick<Helia, 'blockstore' | 'getCodec' | 'pins' | 'routing'>
   repo: PinRepository
   logger: Logger
-}
-
-async function drain(it: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of it) {
-    // the pins API walks the DAG as it is consumed
-  }
 }
 
 function days(ms: number): string {
@@ -90,9 +85,8 @@ export class PinKeeper {
     try {
       const size = await this.fetch(cid, budget, usage.bytes)
       return await this.queue.run(key, async () => {
-        if ((await this.rootPin(cid)) === undefined) {
-          await drain(this.c.helia.pins.add(cid, { metadata: { [REMOTE_PIN_METADATA_KEY]: true } }))
-        }
+        // one helia pin per root: an asset of this node with the same DAG shares it
+        await holdPin(this.c.helia.pins, cid, 'remote')
         const record: PinRecord = { cid: key, peer, ...size, createdAt: now, expiresAt: now + kept }
         await this.c.repo.put(record)
         this.announce(cid)
@@ -219,23 +213,11 @@ export class PinKeeper {
     }
   }
 
-  /** helia's pin rooted at `cid` (not a pin that holds it as a child); undefined when none. */
-  private async rootPin(cid: CID): Promise<Pin | undefined> {
-    try {
-      return await this.c.helia.pins.get(cid)
-    } catch (err) {
-      if ((err as Error | undefined)?.name === 'NotFoundError') return undefined
-      throw err
-    }
-  }
-
   private async drop(record: PinRecord): Promise<void> {
     await this.c.repo.delete(record.cid, record.peer)
     if ((await this.c.repo.holders(record.cid)).length > 0) return
-    const cid = CID.parse(record.cid)
-    // a pin the node made for itself (an asset) stays
-    const pin = await this.rootPin(cid)
-    if (pin?.metadata[REMOTE_PIN_METADATA_KEY] === true) await drain(this.c.helia.pins.rm(cid))
+    // the pin stays while an asset of this node holds the same root
+    await releasePin(this.c.helia.pins, CID.parse(record.cid), 'remote')
     this.c.logger.info('pin expired or released', { cid: record.cid, peer: record.peer })
   }
 }

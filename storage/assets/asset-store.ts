@@ -10,6 +10,7 @@ import { parseCid } from '../files/cid.js'
 import { FileUnreadableError } from '../files/errors.js'
 import { listFolder } from '../files/import.js'
 import { readFileChunks, statForImport } from '../files/local-file.js'
+import { holdPin, pinHolders, releasePin } from '../pins/index.js'
 import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
 import { AssetIndex, type VersionChange } from './asset-index.js'
@@ -116,7 +117,7 @@ export class AssetStore {
       })
       if (m.cid === undefined || (await index.get(m.cid)) !== undefined) continue
       const root = parseCid(m.cid)
-      if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+      await releasePin(this.#helia.pins, root, 'asset')
     }
     await index.clearImports(interrupted.map((m) => m.id))
     this.#usedBytes = (await index.list()).reduce((sum, r) => sum + r.storedBytes, 0)
@@ -282,12 +283,11 @@ export class AssetStore {
         const cid = parseCid(imported.cid)
         const previous = await this.#idx.get(imported.cid)
         const pin = opts.pin === true || previous?.pinned === true
-        if (pin && !(await this.#helia.pins.isPinned(cid))) {
+        if (pin && !(await pinHolders(this.#helia.pins, cid)).has('asset')) {
           // a crash while pinning leaves a pin without a record: the marker says which to drop
           await this.#idx.begin({ ...marker, cid: imported.cid })
-          for await (const _ of this.#helia.pins.add(cid, { signal: opts.signal })) {
-            // walks every block of the asset
-          }
+          // walks every block of the asset (or joins a pin this super-peer keeps for others)
+          await holdPin(this.#helia.pins, cid, 'asset', opts.signal)
           pinned = cid
         }
         const record: AssetRecord = {
@@ -315,12 +315,12 @@ export class AssetStore {
         this.#usedBytes += record.storedBytes - (previous?.storedBytes ?? 0) - (replaced?.storedBytes ?? 0)
         // the previous version's pin goes once the new one is recorded (a crash between leaves both pinned)
         if (replaced?.pinned === true)
-          await drain(this.#helia.pins.rm(parseCid(replaced.cid))).catch(() => {})
+          await releasePin(this.#helia.pins, parseCid(replaced.cid), 'asset').catch(() => {})
         meter.done(record.cid)
         this.#log.info('asset added', { name: record.name, cid: record.cid, codec: record.codec })
         return record
       } catch (err) {
-        if (pinned !== undefined) await drain(this.#helia.pins.rm(pinned)).catch(() => {})
+        if (pinned !== undefined) await releasePin(this.#helia.pins, pinned, 'asset').catch(() => {})
         await this.#idx.abandon(marker.id).catch(() => {})
         throw err
       }
@@ -396,7 +396,7 @@ export class AssetStore {
   async pin(cid: string): Promise<AssetRecord> {
     const record = await this.require(cid)
     const root = parseCid(record.cid)
-    if (!(await this.#helia.pins.isPinned(root))) await drain(this.#helia.pins.add(root))
+    await holdPin(this.#helia.pins, root, 'asset')
     const next = { ...record, pinned: true }
     await this.#idx.put(next)
     return next
@@ -405,7 +405,7 @@ export class AssetStore {
   async unpin(cid: string): Promise<AssetRecord> {
     const record = await this.require(cid)
     const root = parseCid(record.cid)
-    if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+    await releasePin(this.#helia.pins, root, 'asset')
     const next = { ...record, pinned: false }
     await this.#idx.put(next)
     return next
@@ -420,7 +420,7 @@ export class AssetStore {
       if (ended !== undefined && ended.cid !== record.cid) record = (await this.#idx.get(ended.cid)) ?? record
     }
     const root = parseCid(record.cid)
-    if (await this.#helia.pins.isPinned(root)) await drain(this.#helia.pins.rm(root))
+    await releasePin(this.#helia.pins, root, 'asset')
     await this.#idx.delete(record.cid)
     this.#usedBytes -= record.storedBytes
     return record
@@ -474,12 +474,6 @@ export class AssetStore {
     if (record !== undefined && record.codec !== 'none') {
       throw new CompressedInputError(record.cid, record.name, record.codec)
     }
-  }
-}
-
-async function drain(source: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of source) {
-    // consume
   }
 }
 
