@@ -15,9 +15,11 @@ import {
   BITSWAP_MAX_WANTLIST_ENTRIES,
   BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
   BITSWAP_PROTOCOL,
+  BLOCK_FILES_DIR,
   BLOCKS_DIR,
   HELIA_DATASTORE_DIR
 } from './constants.js'
+import { FileBlockstore } from './file-blockstore.js'
 import { DhtRouter } from './router.js'
 
 export interface NodeHeliaOptions {
@@ -35,7 +37,8 @@ export interface NodeHelia {
 }
 
 /**
- * Helia on the node's existing libp2p: a level blockstore, block exchange over standard
+ * Helia on the node's existing libp2p: a blockstore (large blocks as files, small ones in
+ * level; see FileBlockstore), block exchange over standard
  * bitswap (also on relayed, limited connections) and provider lookups through the Rynus DHT
  * only. Nothing reaches the public IPFS network: there is no trustless-gateway block broker,
  * no delegated HTTP router and no libp2p of helia's own.
@@ -43,7 +46,10 @@ export interface NodeHelia {
 export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia> {
   const { libp2p, dataDir } = opts
   const log = opts.logger
-  const blockstore = new LevelBlockstore(join(dataDir, BLOCKS_DIR))
+  const blockstore = new FileBlockstore(
+    join(dataDir, BLOCK_FILES_DIR),
+    new LevelBlockstore(join(dataDir, BLOCKS_DIR))
+  )
   const datastore = new LevelDatastore(join(dataDir, HELIA_DATASTORE_DIR))
   await blockstore.open()
   try {
