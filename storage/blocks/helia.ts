@@ -7,6 +7,7 @@ import { createHeliaLight, type Helia } from 'helia'
 import * as json from 'multiformats/codecs/json'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
+import { attachExchange } from '../transfers/block-exchange.js'
 import {
   BITSWAP_MAX_INBOUND_STREAMS,
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
@@ -99,6 +100,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     await closeStores()
     throw err
   }
+  const exchange = attachExchange(helia as Helia & { libp2p: Libp2p }, log.child('transfers'))
   log.debug('helia started', { blocks: join(dataDir, BLOCKS_DIR), protocol: BITSWAP_PROTOCOL })
 
   let stopped = false
@@ -107,6 +109,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     async stop(): Promise<void> {
       if (stopped) return
       stopped = true
+      exchange.stop()
       try {
         await helia.stop()
       } catch (err) {
