@@ -23,7 +23,7 @@ import { formatBytes } from './units.js'
 
 export const ASSETS_USAGE = `rynus-node assets add <file|folder> [--compress auto|none|gzip|brotli] [--pin]
        rynus-node assets ls
-       rynus-node assets get <cid> [-o <path>]
+       rynus-node assets get <cid> [-o <path>] [--fetch [--pin]]
        rynus-node assets pin <cid> | unpin <cid> | rm <cid>
        rynus-node assets gc
 
@@ -33,7 +33,9 @@ add    imports a file or a folder into the running node's store (through its API
        --pin keeps it through \`assets gc\`.
 ls     every asset, newest first: CID, kind, codec, pinned, size, name.
 get    writes the asset's original content (decompressed) to -o <path> (default: its name here);
-       a folder becomes a folder there, which must not exist or be empty.
+       a folder becomes a folder there, which must not exist or be empty. --fetch first fetches a
+       CID this node does not hold from its peers (several at once, resuming what an interrupted
+       fetch stored) and records it as an asset (--pin keeps it through gc).
 pin    keeps an asset through gc; unpin lets gc free it.
 rm     drops an asset from the list and unpins it; run \`assets gc\` to free the space.
 gc     frees every block no pin holds (unpinned assets go too) and prints the bytes freed;
@@ -176,6 +178,10 @@ async function isAbsentOrEmpty(path: string): Promise<boolean> {
 }
 
 async function get(dataDir: string, cid: string, flags: Flags, out: Output): Promise<number> {
+  if (flags.fetch === true) {
+    if (!out.json) process.stderr.write(`fetching ${cid} from peers…\n`)
+    await apiRequest<AssetView>(dataDir, 'POST', `/assets/${cid}/fetch${flags.pin === true ? '?pin=1' : ''}`)
+  }
   const asset = await apiRequest<AssetView>(dataDir, 'GET', `/assets/${cid}`)
   const dest = resolve(typeof flags.output === 'string' ? flags.output : asset.name)
   if (asset.kind === 'folder' && !(await isAbsentOrEmpty(dest))) {

@@ -115,6 +115,7 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
     options: {
       compress: { type: 'string' },
       pin: { type: 'boolean' },
+      fetch: { type: 'boolean' },
       output: { type: 'string', short: 'o' }
     },
     positionals: true,
