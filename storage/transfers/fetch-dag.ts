@@ -158,23 +158,29 @@ class DagFetch implements ExchangeClient {
   #visit(links: DagLink[]): void {
     this.#track(async () => {
       const store = this.#helia.blockstore
-      for (const link of links) {
+      // a window's worth of local checks at a time; wants go out after each group, so the
+      // first blocks of a 1 GiB file are asked for before its 1024 leaves are all checked
+      for (let i = 0; i < links.length; i += FETCH_WINDOW_BLOCKS) {
         if (this.#finished) return
-        const key = blockKey(link.cid)
-        if (this.#seen.has(key)) continue
-        this.#seen.add(key)
-        if (!(await store.has(link.cid))) {
-          this.#book.add(link.cid, key)
-          continue
+        const group = links.slice(i, i + FETCH_WINDOW_BLOCKS).filter((link) => {
+          const key = blockKey(link.cid)
+          if (this.#seen.has(key)) return false
+          this.#seen.add(key)
+          return true
+        })
+        const stored = await Promise.all(group.map((link) => store.has(link.cid)))
+        for (const [j, link] of group.entries()) {
+          if (!stored[j]) this.#book.add(link.cid, blockKey(link.cid))
+          else if (isRawLeaf(link.cid) && link.size !== undefined) {
+            this.#meter.bytes += link.size
+            this.#meter.blocks++
+          } else {
+            const parts: Uint8Array[] = []
+            for await (const part of store.get(link.cid, { offline: true })) parts.push(part)
+            this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
+          }
         }
-        if (isRawLeaf(link.cid) && link.size !== undefined) {
-          this.#meter.bytes += link.size
-          this.#meter.blocks++
-          continue
-        }
-        const parts: Uint8Array[] = []
-        for await (const part of store.get(link.cid, { offline: true })) parts.push(part)
-        this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
+        this.#dispatch()
       }
     })
   }
