@@ -9,6 +9,7 @@
  * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import type { PeerReply, PeerRequest } from '../lib/transfer-peer.js'
 
@@ -103,6 +104,28 @@ interface Row {
   providerRss: number[]
 }
 
+/** Resident memory of a process now (VmRSS), in MB; 0 when /proc cannot tell. */
+function rssNow(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1000
+  } catch {
+    return 0
+  }
+}
+
+/** Samples the processes' RSS every 50 ms until stopped; returns each one's peak. */
+function watchRss(peers: Peer[]): () => number[] {
+  const peaks = peers.map((p) => rssNow(p.child.pid))
+  const timer = setInterval(() => {
+    for (const [i, p] of peers.entries()) peaks[i] = Math.max(peaks[i], rssNow(p.child.pid))
+  }, 50)
+  return () => {
+    clearInterval(timer)
+    return peaks
+  }
+}
+
 async function fetchOnce(
   providers: Peer[],
   cid: string,
@@ -111,8 +134,10 @@ async function fetchOnce(
 ): Promise<Row> {
   const fetcher = await startPeer()
   const cpuBefore = await Promise.all([fetcher, ...providers].map(usage))
+  const stopWatch = watchRss([fetcher, ...providers])
   const r = await fetcher.ask({ op: 'fetch', cid, providers: providers.map((p) => p.address), engine })
   if (!('bytes' in r) || r.bytes !== mib * MIB) throw new Error(`fetch returned ${JSON.stringify(r)}`)
+  const [fetcherPeak, ...providerPeaks] = stopWatch()
   const cpuAfter = await Promise.all([fetcher, ...providers].map(usage))
   const cpu = cpuAfter.map((u, i) => (u.cpuMs - cpuBefore[i].cpuMs) / mib)
   const row: Row = {
@@ -120,8 +145,9 @@ async function fetchOnce(
     mbps: r.bytes / 1e6 / (r.ms / 1000),
     cpuMsPerMib: cpu,
     ...(r.fetchMs !== undefined && { fetchMbps: r.bytes / 1e6 / (r.fetchMs / 1000) }),
-    fetcherRss: await rssMb(fetcher),
-    providerRss: await Promise.all(providers.map(rssMb))
+    // the fetcher is fresh: its lifetime peak; providers live on: their peak during this fetch
+    fetcherRss: Math.max(await rssMb(fetcher), fetcherPeak),
+    providerRss: providerPeaks
   }
   await stopPeer(fetcher)
   return row
@@ -139,7 +165,7 @@ async function main(): Promise<void> {
       if ('cid' in r) cid = r.cid
     }
     console.log(
-      `  … imported ${mib} MiB on each provider, provider RSS ${(await rssMb(providers[0])).toFixed(0)} MB`
+      `  … imported ${mib} MiB on each provider, provider peak RSS so far ${(await rssMb(providers[0])).toFixed(0)} MB`
     )
     if (BASELINE && mib === 256) rows.push(await fetchOnce(providers.slice(0, 1), cid, mib, 'helia'))
     for (const n of PROVIDER_COUNTS) {
@@ -152,7 +178,9 @@ async function main(): Promise<void> {
   }
   await Promise.all(providers.map(stopPeer))
 
-  console.log('bench:transfer — fetch by CID over loopback (MB/s = 10^6 bytes/s; RSS = peak, MB)')
+  console.log(
+    'bench:transfer — fetch by CID over loopback (MB/s = 10^6 bytes/s; RSS = peak during the fetch, MB)'
+  )
   console.log(`  raw TCP, two processes, ${TCP_MIB} MiB         ${tcp.toFixed(0)} MB/s`)
   for (const r of rows) {
     const rss = r.providerRss.map((x) => x.toFixed(0)).join(', ')
