@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -41,8 +41,13 @@ describe('FileBlockstore', () => {
     await level.put(oldCid, old)
     await level.close()
 
+    // what a write killed before its rename left behind
+    await mkdir(join(files, '.partial'), { recursive: true })
+    await writeFile(join(files, '.partial', 'killed-write'), randomBytes(10))
+
     const store = new FileBlockstore(files, new LevelBlockstore(levelDir))
     await store.open()
+    assert.deepEqual(await readdir(join(files, '.partial')), [], 'leftovers of killed writes are removed')
     try {
       const big = randomBytes(1024 * 1024)
       const small = randomBytes(100)
@@ -50,7 +55,7 @@ describe('FileBlockstore', () => {
       await store.put(bigCid, big)
       await store.put(smallCid, [small.subarray(0, 50), small.subarray(50)])
 
-      const shards = await readdir(files)
+      const shards = (await readdir(files)).filter((d) => d !== '.partial')
       assert.equal(shards.length, 1, 'one file, in one shard folder')
       assert.equal((await readdir(join(files, shards[0]))).length, 1)
       assert.ok(big.equals(await read(store, bigCid)))

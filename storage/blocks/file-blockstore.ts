@@ -11,6 +11,8 @@ import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
 import { LARGE_BLOCK_BYTES } from './constants.js'
 
+const TMP_DIR = '.partial'
+
 type Bytes = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>
 
 async function toBytes(value: Bytes): Promise<Uint8Array> {
@@ -30,8 +32,8 @@ function isMissing(err: unknown): boolean {
  * job specs) stay in level, where blocks stored before this layout also remain readable.
  * Measured with `npm run bench:transfer`: level spends ~10 ms per 1 MiB value on each get or
  * put, and its `has` reads the whole value; a file costs a fraction of a millisecond.
- * A file is written under a temporary name and renamed into place, so a killed process never
- * leaves a partial block under its real name.
+ * A file is written in `dir/.partial/` and renamed into place, so a killed process never leaves
+ * a partial block under its real name; `open` empties `.partial`.
  */
 export class FileBlockstore extends BaseBlockstore {
   readonly #dir: string
@@ -44,8 +46,14 @@ export class FileBlockstore extends BaseBlockstore {
     this.#level = level
   }
 
+  /** Where blocks are written before the rename; emptied on open (a killed write's leftovers). */
+  get #tmpDir(): string {
+    return join(this.#dir, TMP_DIR)
+  }
+
   async open(): Promise<void> {
-    await mkdir(this.#dir, { recursive: true })
+    await rm(this.#tmpDir, { recursive: true, force: true })
+    await mkdir(this.#tmpDir, { recursive: true })
     await this.#level.open()
   }
 
@@ -68,7 +76,7 @@ export class FileBlockstore extends BaseBlockstore {
       await mkdir(shard, { recursive: true })
       this.#shards.add(shard)
     }
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
+    const tmp = join(this.#tmpDir, randomBytes(8).toString('hex'))
     try {
       await writeFile(tmp, bytes)
       await rename(tmp, file)
@@ -109,9 +117,9 @@ export class FileBlockstore extends BaseBlockstore {
 
   override async *getAll(options?: AbortOptions): AsyncGenerator<Pair> {
     for (const shard of await readdir(this.#dir).catch(() => [])) {
+      if (shard === TMP_DIR) continue
       for (const name of await readdir(join(this.#dir, shard)).catch(() => [])) {
         options?.signal?.throwIfAborted()
-        if (name.endsWith('.tmp')) continue
         const cid = CID.createV1(raw.code, Digest.decode(base32.decode(`b${name}`)))
         const file = join(this.#dir, shard, name)
         yield {
