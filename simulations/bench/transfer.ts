@@ -1,7 +1,8 @@
 /**
  * npm run bench:transfer — fetching UnixFS data by CID between node processes on loopback
- * TCP (the node's own stack: noise, yamux, bitswap 1.2.0, level blockstores), from one
- * provider and from three, beside raw TCP between two processes in the same run. Prints
+ * TCP (the node's own stack: noise, yamux, bitswap 1.2.0, file + level blockstores), from one
+ * provider and from three, beside raw TCP and one plain libp2p stream between two processes in
+ * the same run. Prints
  * MB/s (10^6 bytes/s) and the peak RSS of every process.
  *
  * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
@@ -93,6 +94,16 @@ async function measureTcp(): Promise<number> {
   return rate
 }
 
+/** One libp2p stream between two node processes (the stack bitswap runs on), same size as TCP. */
+async function measureStream(): Promise<number> {
+  const [a, b] = await Promise.all([startPeer(), startPeer()])
+  await a.ask({ op: 'stream', to: b.address, mib: 16 }) // warm up: connection, JIT
+  const r = await a.ask({ op: 'stream', to: b.address, mib: TCP_MIB })
+  await Promise.all([a, b].map(stopPeer))
+  if (!('bytes' in r) || r.bytes !== TCP_MIB * MIB) throw new Error(`stream sent ${JSON.stringify(r)}`)
+  return r.bytes / 1e6 / (r.ms / 1000)
+}
+
 interface Row {
   label: string
   mbps: number
@@ -155,6 +166,7 @@ async function fetchOnce(
 
 async function main(): Promise<void> {
   const tcp = await measureTcp()
+  const stream = await measureStream()
   const most = Math.max(...PROVIDER_COUNTS)
   const providers = await Promise.all(Array.from({ length: most }, () => startPeer()))
   const rows: Row[] = []
@@ -187,11 +199,14 @@ async function main(): Promise<void> {
     'bench:transfer — fetch by CID over loopback (MB/s = 10^6 bytes/s; RSS = peak during the fetch, MB)'
   )
   console.log(`  raw TCP, two processes, ${TCP_MIB} MiB         ${tcp.toFixed(0)} MB/s`)
+  console.log(
+    `  one libp2p stream, ${TCP_MIB} MiB            ${stream.toFixed(0)} MB/s  ratio/TCP ${(stream / tcp).toFixed(2)}`
+  )
   for (const r of rows) {
     const rss = r.providerRss.map((x) => x.toFixed(0)).join(', ')
     console.log(
       `  ${r.label.padEnd(36)} ${r.mbps.toFixed(0).padStart(5)} MB/s  ratio/TCP ${(r.mbps / tcp).toFixed(2)}  ` +
-        `RSS fetcher ${r.fetcherRss.toFixed(0)}, provider(s) ${rss}`
+        `ratio/stream ${(r.mbps / stream).toFixed(2)}  RSS fetcher ${r.fetcherRss.toFixed(0)}, provider(s) ${rss}`
     )
   }
   const one = rows.filter((r) => r.label.endsWith('1 provider'))

@@ -13,6 +13,7 @@ import { createNodeHelia } from '../../storage/blocks/index.js'
 import { importerOptions } from '../../storage/files/importer-options.js'
 import { exportToFile } from '../../storage/files/index.js'
 import { loopbackConfig, removeTempDirs, tempDataDir } from '../e2e/harness.js'
+import { readReport, receiveAndReport, sendBytes, TRANSFER_PROTOCOL } from './transfer.js'
 
 /**
  * One process of the transfer benchmark and of the resume test: a bare Rynus node with helia
@@ -24,6 +25,7 @@ export type PeerRequest =
   | { op: 'import'; mib: number; seed: number }
   | { op: 'fetch'; cid: string; providers: string[]; engine: 'rynus' | 'helia' }
   | { op: 'rss' }
+  | { op: 'stream'; to: string; mib: number }
 
 export type PeerReply =
   | { ready: string; dataDir: string }
@@ -60,6 +62,9 @@ async function serve(): Promise<void> {
   await node.start()
   const data = await createNodeHelia({ libp2p: node.libp2p, dataDir, logger: silentLogger })
   const fs = unixfs(data.helia)
+  await node.libp2p.handle(TRANSFER_PROTOCOL, async (stream) => {
+    await receiveAndReport(stream, { hash: false })
+  })
 
   process.on('message', (req: PeerRequest) => {
     void (async (): Promise<PeerReply> => {
@@ -67,6 +72,13 @@ async function serve(): Promise<void> {
       if (req.op === 'import') {
         const cid = await fs.addByteStream(seededBytes(req.mib, req.seed), importerOptions())
         return { cid: cid.toString(), ms: performance.now() - began }
+      }
+      if (req.op === 'stream') {
+        // one libp2p stream (noise + yamux), the ceiling bitswap runs on
+        const stream = await node.libp2p.dialProtocol(multiaddr(req.to), TRANSFER_PROTOCOL)
+        await sendBytes(stream, Buffer.alloc(4 * MIB, 7), req.mib * MIB, 256 * 1024)
+        const report = await readReport(stream)
+        return { bytes: report.bytes, ms: performance.now() - began }
       }
       if (req.op === 'fetch') {
         await Promise.all(req.providers.map((a) => node.libp2p.dial(multiaddr(a))))
