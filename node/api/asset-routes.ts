@@ -112,8 +112,8 @@ function disposition(name: string): string {
 }
 
 /**
- * Assets: streamed upload (a file, or a folder as a tar stream), list, one asset, streamed
- * download (decompressed; a folder as tar), pin/unpin, remove, gc.
+ * Assets: streamed upload (a file, or a folder as a tar stream), list, one asset, fetch by CID
+ * from peers, streamed download (decompressed; a folder as tar), pin/unpin, remove, gc.
  */
 export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void {
   // before `/assets/:cid`, which would take "watches" for a CID
@@ -196,6 +196,18 @@ export function registerAssetRoutes(api: ApiServer, deps: AssetRouteDeps): void 
       throw err
     }
     return undefined
+  })
+
+  // from peers: the blocks this node lacks, several providers at once; progress on the WebSocket
+  api.route('POST', '/assets/:cid/fetch', async (req) => {
+    const q = req.url.searchParams
+    const name = q.get('name')
+    return assetView(
+      await storeOf(deps).fetch(req.params.cid, {
+        pin: pinParam(q.get('pin')),
+        ...(name !== null && name !== '' && { name: uploadName(name) })
+      })
+    )
   })
 
   api.route('POST', '/assets/:cid/pin', async (req) => assetView(await storeOf(deps).pin(req.params.cid)))

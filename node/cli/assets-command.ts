@@ -26,7 +26,7 @@ import { addWatched, listWatches, unwatch } from './watch-command.js'
 export const ASSETS_USAGE = `rynus-node assets add <file|folder> [--watch] [--compress auto|none|gzip|brotli] [--pin]
        rynus-node assets ls
        rynus-node assets watches | unwatch <id>
-       rynus-node assets get <cid> [-o <path>]
+       rynus-node assets get <cid> [-o <path>] [--fetch [--pin]]
        rynus-node assets pin <cid> | unpin <cid> | rm <cid>
        rynus-node assets gc
 ${REMOTE_PIN_USAGE}
@@ -41,7 +41,9 @@ add    imports a file or a folder into the running node's store (through its API
        the old one, pinned (the previous version's pin goes). The node's log says which files changed.
 ls     every asset, newest first: CID, kind, codec, pinned, size, name (and whether it is watched).
 get    writes the asset's original content (decompressed) to -o <path> (default: its name here);
-       a folder becomes a folder there, which must not exist or be empty.
+       a folder becomes a folder there, which must not exist or be empty. --fetch first fetches a
+       CID this node does not hold from its peers (several at once, resuming what an interrupted
+       fetch stored) and records it as an asset (--pin keeps it through gc).
 pin    keeps an asset through gc; unpin lets gc free it.
 rm     drops an asset from the list and unpins it; run \`assets gc\` to free the space.
 gc     frees every block no pin holds (unpinned assets go too) and prints the bytes freed;
@@ -186,6 +188,10 @@ async function isAbsentOrEmpty(path: string): Promise<boolean> {
 }
 
 async function get(dataDir: string, cid: string, flags: Flags, out: Output): Promise<number> {
+  if (flags.fetch === true) {
+    if (!out.json) process.stderr.write(`fetching ${cid} from peers…\n`)
+    await apiRequest<AssetView>(dataDir, 'POST', `/assets/${cid}/fetch${flags.pin === true ? '?pin=1' : ''}`)
+  }
   const asset = await apiRequest<AssetView>(dataDir, 'GET', `/assets/${cid}`)
   const dest = resolve(typeof flags.output === 'string' ? flags.output : asset.name)
   if (asset.kind === 'folder' && !(await isAbsentOrEmpty(dest))) {

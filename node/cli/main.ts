@@ -118,6 +118,7 @@ Training keeps a held-out share of the rows (--held-out; for images, of every cl
       pin: { type: 'boolean' },
       remote: { type: 'boolean' },
       duration: { type: 'string' },
+      fetch: { type: 'boolean' },
       output: { type: 'string', short: 'o' }
     },
     positionals: true,

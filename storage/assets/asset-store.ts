@@ -12,6 +12,7 @@ import { listFolder } from '../files/import.js'
 import { readFileChunks, statForImport } from '../files/local-file.js'
 import { holdPin, pinHolders, releasePin } from '../pins/index.js'
 import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
+import { type FetchAssetOptions, fetchAssetBlocks } from './asset-fetch.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
 import { AssetIndex, type VersionChange } from './asset-index.js'
 import { AssetWatches, type WatchOptions, type WatchSync, type WatchTiming } from './asset-watches.js'
@@ -330,6 +331,56 @@ export class AssetStore {
       return await work
     } finally {
       this.#inflight.delete(marker.id)
+    }
+  }
+
+  /**
+   * Fetches a file or folder by CID from peers (several at once; blocks already here are not
+   * fetched again) and records it as an asset, raw (codec none). Progress goes to 'progress'
+   * with phase 'fetch'. An asset already here is returned as it is.
+   */
+  async fetch(
+    cid: string,
+    opts: FetchAssetOptions & Pick<AddOptions, 'pin' | 'onProgress'> = {}
+  ): Promise<AssetRecord> {
+    const root = parseCid(cid).toString()
+    const known = await this.#idx.get(root)
+    if (known !== undefined) return known
+    const meter = new ProgressMeter('fetch', opts.name ?? root, undefined, (p) => {
+      opts.onProgress?.(p)
+      this.events.emit('progress', p)
+    })
+    const fetched = await fetchAssetBlocks(this.#helia, root, meter, opts)
+    const name = checkAssetName(fetched.name)
+    const { usedBytes } = this.usage()
+    const quota = this.#opts.quotaBytes
+    // the blocks stay unpinned and unrecorded: gc frees them
+    if (quota > 0 && usedBytes + fetched.storedBytes > quota) {
+      throw new QuotaExceededError(name, fetched.storedBytes, usedBytes, quota)
+    }
+    const marker: ImportMarker = {
+      id: randomBytes(8).toString('hex'),
+      name,
+      path: '',
+      kind: fetched.kind,
+      startedAt: Date.now(),
+      cid: root
+    }
+    await this.#idx.begin(marker)
+    const rootCid = parseCid(root)
+    const pinning = opts.pin === true && !(await pinHolders(this.#helia.pins, rootCid)).has('asset')
+    try {
+      if (pinning) await holdPin(this.#helia.pins, rootCid, 'asset', opts.signal)
+      const record: AssetRecord = { ...fetched, name, pinned: opts.pin === true, addedAt: Date.now() }
+      await this.#idx.complete(marker.id, record)
+      this.#usedBytes += record.storedBytes
+      meter.done(root)
+      this.#log.info('asset fetched', { name, cid: root, bytes: record.size })
+      return record
+    } catch (err) {
+      if (pinning) await releasePin(this.#helia.pins, rootCid, 'asset').catch(() => {})
+      await this.#idx.abandon(marker.id).catch(() => {})
+      throw err
     }
   }
 

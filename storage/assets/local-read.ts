@@ -44,7 +44,10 @@ export async function* readLocalFile(
       ahead.length < BLOCK_READ_CONCURRENCY &&
       links[next].Hash.code === raw.code
     ) {
-      ahead.push(block(helia, links[next++].Hash, signal))
+      const read = block(helia, links[next++].Hash, signal)
+      // a read ahead that fails after the reader stopped must not become an unhandled rejection
+      read.catch(() => {})
+      ahead.push(read)
     }
     if (ahead.length > 0) {
       yield await ahead.shift()!

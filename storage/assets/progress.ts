@@ -3,7 +3,8 @@ import { PROGRESS_INTERVAL_MS } from './constants.js'
 
 /** Progress of an asset import or export. */
 export interface AssetProgress {
-  phase: 'import' | 'export'
+  /** `fetch`: blocks fetched from peers into this node (`assets get --fetch`). */
+  phase: 'import' | 'export' | 'fetch'
   name: string
   /** Content bytes read (import) or delivered (export) so far. */
   bytes: number

@@ -8,7 +8,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { exportToFile, hasAll, importBytes } from '../files/index.js'
-import { BITSWAP_PROTOCOL, BLOCKS_DIR, HELIA_DATASTORE_DIR } from './constants.js'
+import { BITSWAP_PROTOCOL, BLOCK_FILES_DIR, BLOCKS_DIR, HELIA_DATASTORE_DIR } from './constants.js'
 import { createNodeHelia } from './helia.js'
 
 describe('helia on the node libp2p', () => {
@@ -38,7 +38,10 @@ describe('helia on the node libp2p', () => {
     const first = await createNodeHelia({ libp2p, dataDir, logger: silentLogger })
     const { cid } = await importBytes(first.helia, data)
     await first.stop()
-    assert.deepEqual((await readdir(dataDir)).sort(), [BLOCKS_DIR, HELIA_DATASTORE_DIR].sort())
+    assert.deepEqual(
+      (await readdir(dataDir)).sort(),
+      [BLOCK_FILES_DIR, BLOCKS_DIR, HELIA_DATASTORE_DIR].sort()
+    )
 
     const again = await createNodeHelia({ libp2p, dataDir, logger: silentLogger })
     try {

@@ -7,6 +7,7 @@ import { createHeliaLight, type Helia } from 'helia'
 import * as json from 'multiformats/codecs/json'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
+import { attachExchange } from '../transfers/block-exchange.js'
 import {
   BITSWAP_MAX_INBOUND_STREAMS,
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
@@ -15,9 +16,11 @@ import {
   BITSWAP_MAX_WANTLIST_ENTRIES,
   BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
   BITSWAP_PROTOCOL,
+  BLOCK_FILES_DIR,
   BLOCKS_DIR,
   HELIA_DATASTORE_DIR
 } from './constants.js'
+import { FileBlockstore } from './file-blockstore.js'
 import { DhtRouter } from './router.js'
 
 export interface NodeHeliaOptions {
@@ -35,7 +38,8 @@ export interface NodeHelia {
 }
 
 /**
- * Helia on the node's existing libp2p: a level blockstore, block exchange over standard
+ * Helia on the node's existing libp2p: a blockstore (large blocks as files, small ones in
+ * level; see FileBlockstore), block exchange over standard
  * bitswap (also on relayed, limited connections) and provider lookups through the Rynus DHT
  * only. Nothing reaches the public IPFS network: there is no trustless-gateway block broker,
  * no delegated HTTP router and no libp2p of helia's own.
@@ -43,7 +47,10 @@ export interface NodeHelia {
 export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia> {
   const { libp2p, dataDir } = opts
   const log = opts.logger
-  const blockstore = new LevelBlockstore(join(dataDir, BLOCKS_DIR))
+  const blockstore = new FileBlockstore(
+    join(dataDir, BLOCK_FILES_DIR),
+    new LevelBlockstore(join(dataDir, BLOCKS_DIR))
+  )
   const datastore = new LevelDatastore(join(dataDir, HELIA_DATASTORE_DIR))
   await blockstore.open()
   try {
@@ -93,6 +100,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     await closeStores()
     throw err
   }
+  const exchange = attachExchange(helia as Helia & { libp2p: Libp2p }, log.child('transfers'))
   log.debug('helia started', { blocks: join(dataDir, BLOCKS_DIR), protocol: BITSWAP_PROTOCOL })
 
   let stopped = false
@@ -101,6 +109,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     async stop(): Promise<void> {
       if (stopped) return
       stopped = true
+      exchange.stop()
       try {
         await helia.stop()
       } catch (err) {

@@ -4,6 +4,8 @@ import { type DirectoryStats, type FileStats, type RawStats, type UnixFS, unixfs
 import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
 import { isRynusError } from '../../protocols/common/errors.js'
+import { readLocalFile } from '../assets/local-read.js'
+import { fetchDag } from '../transfers/fetch-dag.js'
 import { onDisk, partialPath, writeFileAtomically } from './atomic-write.js'
 import { parseCid } from './cid.js'
 import { DEFAULT_FETCH_TIMEOUT_MS } from './constants.js'
@@ -25,9 +27,11 @@ class Fetch {
   readonly idle: IdleTimeout
   readonly signal: AbortSignal
   readonly opts: ExportOptions
+  readonly helia: Helia
   bytes = 0
 
   constructor(helia: Helia, cid: string | CID, opts: ExportOptions) {
+    this.helia = helia
     this.cid = parseCid(cid)
     this.fs = unixfs(helia)
     this.opts = opts
@@ -36,16 +40,33 @@ class Fetch {
       opts.signal !== undefined ? AbortSignal.any([opts.signal, this.idle.signal]) : this.idle.signal
   }
 
-  get readOptions(): { signal: AbortSignal; offline?: boolean } {
-    return { signal: this.signal, offline: this.opts.offline }
+  /** Everything is read from local blocks: `prefetch` fetched what was missing first. */
+  get readOptions(): { signal: AbortSignal; offline: true } {
+    return { signal: this.signal, offline: true }
   }
 
-  /** Reads one file's content, counting bytes and resetting the stall watchdog per chunk. */
+  /**
+   * Unless offline, fetches every missing block of the DAG into the blockstore (a bounded
+   * window of wants over bitswap, several providers, resumable), reporting progress per block.
+   */
+  async prefetch(): Promise<void> {
+    if (this.opts.offline === true) return
+    await fetchDag(this.helia, this.cid, {
+      signal: this.signal,
+      timeoutMs: this.opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
+      onProgress: (p) => {
+        this.idle.touch()
+        this.opts.onProgress?.({ ...p, phase: 'fetch' })
+      }
+    })
+  }
+
+  /** Reads one file's content from local blocks, counting bytes, with bounded read-ahead. */
   async *content(cid: CID, totalBytes?: number): AsyncGenerator<Uint8Array> {
-    for await (const chunk of this.fs.cat(cid, this.readOptions)) {
+    for await (const chunk of readLocalFile(this.helia, cid, this.signal)) {
       this.idle.touch()
       this.bytes += chunk.byteLength
-      this.opts.onProgress?.({ bytes: this.bytes, totalBytes })
+      this.opts.onProgress?.({ bytes: this.bytes, totalBytes, phase: 'write' })
       yield chunk
     }
   }
@@ -66,7 +87,10 @@ class Fetch {
       return new FetchTimeoutError(text, this.opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS)
     }
     const name = (err as Error | undefined)?.name
-    if (name === 'BlockNotFoundWhileOfflineError') return new NotStoredLocallyError(text, { cause: err })
+    // helia sets the class's static name, not the instance's
+    const kind = (err as Error | undefined)?.constructor?.name
+    if (name === 'BlockNotFoundWhileOfflineError' || kind === 'BlockNotFoundWhileOfflineError')
+      return new NotStoredLocallyError(text, { cause: err })
     if (name === 'NotUnixFSError') {
       return new NotAFileError(text, 'it is not UnixFS data (a job spec or other JSON block?)')
     }
@@ -87,6 +111,7 @@ export async function exportToFile(
 ): Promise<ExportResult> {
   const fetch = new Fetch(helia, cid, opts)
   try {
+    await fetch.prefetch()
     const stat = await fetch.stat(fetch.cid)
     if (stat.type === 'directory') {
       throw new NotAFileError(fetch.cid.toString(), 'it is a folder; fetch it with exportDirectory')
@@ -157,6 +182,7 @@ export async function exportDirectory(
   const fetch = new Fetch(helia, cid, opts)
   let tmp: string | undefined
   try {
+    await fetch.prefetch()
     const stat = await fetch.stat(fetch.cid)
     if (stat.type !== 'directory') {
       throw new NotADirectoryError(fetch.cid.toString(), 'fetch a single file with exportToFile')

@@ -70,7 +70,7 @@ describe('importing and exporting files', () => {
     const result = await exportToFile(h.helia, cid, dest, { onProgress: (p) => exported.push(p) })
     assert.deepEqual(result, { cid, size: data.byteLength })
     assert.ok(data.equals(await readFile(dest)), 'exported bytes equal the original')
-    assert.deepEqual(exported.at(-1), { bytes: data.byteLength, totalBytes: data.byteLength })
+    assert.deepEqual(exported.at(-1), { bytes: data.byteLength, totalBytes: data.byteLength, phase: 'write' })
     assert.deepEqual(await readdir(join(h.dir, 'out', 'nested')), ['scene.blend'], 'no temporary file left')
   })
 

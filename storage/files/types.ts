@@ -4,6 +4,17 @@ export interface TransferProgress {
   bytes: number
   /** Total bytes when known (always for files; unknown for folders being fetched). */
   totalBytes?: number
+  /**
+   * An export first fetches missing blocks over the network (`fetch`: bytes of content now
+   * stored, those already here included), then writes the file from local blocks (`write`).
+   */
+  phase?: 'fetch' | 'write'
+  /** Blocks stored so far (fetch phase). */
+  blocks?: number
+  /** Network rate of the fetch (fetch phase). */
+  rateBytesPerSec?: number
+  /** Time left at that rate, when the total is known (fetch phase). */
+  etaMs?: number
 }
 
 export interface ImportOptions {

@@ -1,0 +1,226 @@
+/**
+ * npm run bench:transfer — fetching UnixFS data by CID between node processes on loopback
+ * TCP (the node's own stack: noise, yamux, bitswap 1.2.0, file + level blockstores), from one
+ * provider and from three, beside raw TCP and one plain libp2p stream between two processes in
+ * the same run. Prints
+ * MB/s (10^6 bytes/s) and the peak RSS of every process.
+ *
+ * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
+ * BENCH_TRANSFER_BASELINE=1 also times helia's stock exporter (`unixfs.cat`) on 256 MiB (last),
+ * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import type { PeerReply, PeerRequest } from '../lib/transfer-peer.js'
+
+const MIB = 1024 * 1024
+const SIZES = (process.env.BENCH_TRANSFER_SIZES ?? '256,1024').split(',').map(Number)
+const PROVIDER_COUNTS = (process.env.BENCH_TRANSFER_PROVIDERS ?? '1,3').split(',').map(Number)
+const BASELINE = process.env.BENCH_TRANSFER_BASELINE === '1'
+const TCP_MIB = 256
+const TARGET_MB_S = 150
+const TARGET_RSS_MB = 300
+const PEER = new URL('../lib/transfer-peer.js', import.meta.url).pathname
+
+interface Peer {
+  child: ChildProcess
+  address: string
+  ask(req: PeerRequest): Promise<PeerReply>
+}
+
+function startPeer(args: string[] = []): Promise<Peer> {
+  const dir = process.env.BENCH_TRANSFER_PROF_DIR
+  const extra = dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
+  const child = fork(PEER, args, { stdio: 'inherit', execArgv: extra })
+  let pending: ((m: PeerReply) => void) | undefined
+  child.on('message', (m: PeerReply) => pending?.(m))
+  const ask = (req: PeerRequest): Promise<PeerReply> =>
+    new Promise((resolve, reject) => {
+      pending = (m) => ('error' in m ? reject(new Error(m.error)) : resolve(m))
+      child.send(req)
+    })
+  return new Promise((resolve, reject) => {
+    pending = (m) => {
+      if ('ready' in m) resolve({ child, address: m.ready, ask })
+    }
+    child.once('exit', (code) => reject(new Error(`bench peer exited with ${code}`)))
+  })
+}
+
+async function stopPeer(peer: Peer): Promise<void> {
+  const exited = new Promise((r) => peer.child.once('exit', r))
+  peer.child.disconnect()
+  await exited
+}
+
+async function usage(peer: Peer): Promise<{ rssMb: number; cpuMs: number }> {
+  const r = await peer.ask({ op: 'rss' })
+  return 'maxRssBytes' in r ? { rssMb: r.maxRssBytes / 1e6, cpuMs: r.cpuMs } : { rssMb: Number.NaN, cpuMs: 0 }
+}
+
+async function rssMb(peer: Peer): Promise<number> {
+  return (await usage(peer)).rssMb
+}
+
+async function measureTcp(): Promise<number> {
+  const sink = await startPeer(['--tcp-sink'])
+  const total = TCP_MIB * MIB
+  const source = Buffer.alloc(64 * 1024, 7)
+  const began = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(Number(sink.address), '127.0.0.1')
+    let answer = ''
+    sock.on('data', (d) => {
+      answer += d.toString()
+    })
+    sock.on('end', () => (Number(answer) === total ? resolve() : reject(new Error(`sink got ${answer}`))))
+    sock.on('error', reject)
+    let sent = 0
+    const write = (): void => {
+      while (sent < total) {
+        sent += source.byteLength
+        if (!sock.write(source)) {
+          sock.once('drain', write)
+          return
+        }
+      }
+      sock.end()
+    }
+    write()
+  })
+  const rate = total / 1e6 / ((performance.now() - began) / 1000)
+  await stopPeer(sink)
+  return rate
+}
+
+/** One libp2p stream between two node processes (the stack bitswap runs on), same size as TCP. */
+async function measureStream(): Promise<number> {
+  const [a, b] = await Promise.all([startPeer(), startPeer()])
+  await a.ask({ op: 'stream', to: b.address, mib: 16 }) // warm up: connection, JIT
+  const r = await a.ask({ op: 'stream', to: b.address, mib: TCP_MIB })
+  await Promise.all([a, b].map(stopPeer))
+  if (!('bytes' in r) || r.bytes !== TCP_MIB * MIB) throw new Error(`stream sent ${JSON.stringify(r)}`)
+  return r.bytes / 1e6 / (r.ms / 1000)
+}
+
+interface Row {
+  label: string
+  mbps: number
+  /** CPU time per MiB moved, fetcher first, then each provider. */
+  cpuMsPerMib: number[]
+  /** Blocks fetched into the blockstore, before the file is written. */
+  fetchMbps?: number
+  fetcherRss: number
+  providerRss: number[]
+}
+
+/** Resident memory of a process now (VmRSS), in MB; 0 when /proc cannot tell. */
+function rssNow(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1000
+  } catch {
+    return 0
+  }
+}
+
+/** Samples the processes' RSS every 50 ms until stopped; returns each one's peak. */
+function watchRss(peers: Peer[]): () => number[] {
+  const peaks = peers.map((p) => rssNow(p.child.pid))
+  const timer = setInterval(() => {
+    for (const [i, p] of peers.entries()) peaks[i] = Math.max(peaks[i], rssNow(p.child.pid))
+  }, 50)
+  return () => {
+    clearInterval(timer)
+    return peaks
+  }
+}
+
+async function fetchOnce(
+  providers: Peer[],
+  cid: string,
+  mib: number,
+  engine: 'rynus' | 'helia'
+): Promise<Row> {
+  const fetcher = await startPeer()
+  const cpuBefore = await Promise.all([fetcher, ...providers].map(usage))
+  const stopWatch = watchRss([fetcher, ...providers])
+  const r = await fetcher.ask({ op: 'fetch', cid, providers: providers.map((p) => p.address), engine })
+  if (!('bytes' in r) || r.bytes !== mib * MIB) throw new Error(`fetch returned ${JSON.stringify(r)}`)
+  const [fetcherPeak, ...providerPeaks] = stopWatch()
+  const cpuAfter = await Promise.all([fetcher, ...providers].map(usage))
+  const cpu = cpuAfter.map((u, i) => (u.cpuMs - cpuBefore[i].cpuMs) / mib)
+  const row: Row = {
+    label: `${engine === 'helia' ? 'helia unixfs.cat, ' : ''}${mib} MiB from ${providers.length} provider${providers.length > 1 ? 's' : ''}`,
+    mbps: r.bytes / 1e6 / (r.ms / 1000),
+    cpuMsPerMib: cpu,
+    ...(r.fetchMs !== undefined && { fetchMbps: r.bytes / 1e6 / (r.fetchMs / 1000) }),
+    // the fetcher is fresh: its lifetime peak; providers live on: their peak during this fetch
+    fetcherRss: Math.max(await rssMb(fetcher), fetcherPeak),
+    providerRss: providerPeaks
+  }
+  await stopPeer(fetcher)
+  return row
+}
+
+async function main(): Promise<void> {
+  const tcp = await measureTcp()
+  const stream = await measureStream()
+  const most = Math.max(...PROVIDER_COUNTS)
+  const providers = await Promise.all(Array.from({ length: most }, () => startPeer()))
+  const rows: Row[] = []
+  let baselineCid: string | undefined
+  for (const mib of SIZES) {
+    let cid = ''
+    for (const p of providers) {
+      const r = await p.ask({ op: 'import', mib, seed: mib })
+      if ('cid' in r) cid = r.cid
+    }
+    console.log(
+      `  … imported ${mib} MiB on each provider, provider peak RSS so far ${(await rssMb(providers[0])).toFixed(0)} MB`
+    )
+    if (mib === 256) baselineCid = cid
+    for (const n of PROVIDER_COUNTS) {
+      const row = await fetchOnce(providers.slice(0, n), cid, mib, 'rynus')
+      rows.push(row)
+      console.log(
+        `  … ${row.label}: ${row.mbps.toFixed(0)} MB/s (blocks alone ${row.fetchMbps?.toFixed(0)} MB/s; CPU ms/MiB ${row.cpuMsPerMib.map((c) => c.toFixed(1)).join(', ')})`
+      )
+    }
+  }
+  // last: helia's exporter leaves its provider with a large heap that later rows would show
+  if (BASELINE && baselineCid !== undefined) {
+    rows.push(await fetchOnce(providers.slice(0, 1), baselineCid, 256, 'helia'))
+  }
+  await Promise.all(providers.map(stopPeer))
+
+  console.log(
+    'bench:transfer — fetch by CID over loopback (MB/s = 10^6 bytes/s; RSS = peak during the fetch, MB)'
+  )
+  console.log(`  raw TCP, two processes, ${TCP_MIB} MiB         ${tcp.toFixed(0)} MB/s`)
+  console.log(
+    `  one libp2p stream, ${TCP_MIB} MiB            ${stream.toFixed(0)} MB/s  ratio/TCP ${(stream / tcp).toFixed(2)}`
+  )
+  for (const r of rows) {
+    const rss = r.providerRss.map((x) => x.toFixed(0)).join(', ')
+    console.log(
+      `  ${r.label.padEnd(36)} ${r.mbps.toFixed(0).padStart(5)} MB/s  ratio/TCP ${(r.mbps / tcp).toFixed(2)}  ` +
+        `ratio/stream ${(r.mbps / stream).toFixed(2)}  RSS fetcher ${r.fetcherRss.toFixed(0)}, provider(s) ${rss}`
+    )
+  }
+  const one = rows.filter((r) => r.label.endsWith('1 provider'))
+  const three = rows.filter((r) => r.label.endsWith('3 providers'))
+  const rssMax = Math.max(...rows.flatMap((r) => [r.fetcherRss, ...r.providerRss]))
+  console.log(
+    `  target ≥ ${TARGET_MB_S} MB/s from one provider: ${one.every((r) => r.mbps >= TARGET_MB_S) ? 'met' : 'NOT met'}`
+  )
+  console.log(`  target peak RSS < ${TARGET_RSS_MB} MB: ${rssMax < TARGET_RSS_MB ? 'met' : 'NOT met'}`)
+  if (three.length > 0 && one.length > 0) {
+    const ok = three.every((t, i) => t.mbps >= (one[i]?.mbps ?? 0) * 0.95)
+    console.log(`  target three providers at least as fast as one (±5 %): ${ok ? 'met' : 'NOT met'}`)
+  }
+}
+
+await main()
+process.exit(0)

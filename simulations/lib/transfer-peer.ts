@@ -1,0 +1,142 @@
+import { createCipheriv } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { unixfs } from '@helia/unixfs'
+import { multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { RynusNode } from '../../node/rynus-node.js'
+import { silentLogger } from '../../protocols/common/logger.js'
+import { createNodeHelia } from '../../storage/blocks/index.js'
+import { importerOptions } from '../../storage/files/importer-options.js'
+import { exportToFile } from '../../storage/files/index.js'
+import { loopbackConfig, removeTempDirs, tempDataDir } from '../e2e/harness.js'
+import { readReport, receiveAndReport, sendBytes, TRANSFER_PROTOCOL } from './transfer.js'
+
+/**
+ * One process of the transfer benchmark and of the resume test: a bare Rynus node with helia
+ * (level blockstore in a temp data dir), driven over IPC. Providers import seeded random
+ * data (the same seed gives the same bytes, hence the same CID, on every provider); a fetcher
+ * dials providers and fetches a CID to a file; a sink counts raw TCP bytes.
+ */
+export type PeerRequest =
+  | { op: 'import'; mib: number; seed: number }
+  | { op: 'fetch'; cid: string; providers: string[]; engine: 'rynus' | 'helia' }
+  | { op: 'rss' }
+  | { op: 'stream'; to: string; mib: number }
+
+export type PeerReply =
+  | { ready: string; dataDir: string }
+  | { cid: string; ms: number }
+  | { bytes: number; ms: number; fetchMs?: number }
+  | { maxRssBytes: number; cpuMs: number }
+  | { error: string }
+
+const MIB = 1024 * 1024
+
+/** `mib` MiB of pseudo-random bytes from `seed` (AES-CTR over zeros), 1 MiB at a time. */
+export async function* seededBytes(mib: number, seed: number): AsyncGenerator<Uint8Array> {
+  const key = Buffer.alloc(16)
+  key.writeUInt32BE(seed)
+  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16))
+  const zeros = Buffer.alloc(MIB)
+  for (let i = 0; i < mib; i++) yield cipher.update(zeros)
+}
+
+function reply(msg: PeerReply): void {
+  process.send?.(msg)
+}
+
+async function serve(): Promise<void> {
+  const dataDir = await tempDataDir()
+  const node = await RynusNode.create({
+    dataDir,
+    // no relay client: with no relay in reach, its discovery random-walks the DHT without
+    // pause and takes half a core per node, which this benchmark would measure instead
+    config: { ...loopbackConfig(), relayClient: false },
+    logger: silentLogger,
+    bare: true
+  })
+  await node.start()
+  const data = await createNodeHelia({ libp2p: node.libp2p, dataDir, logger: silentLogger })
+  const fs = unixfs(data.helia)
+  await node.libp2p.handle(TRANSFER_PROTOCOL, async (stream) => {
+    await receiveAndReport(stream, { hash: false })
+  })
+
+  process.on('message', (req: PeerRequest) => {
+    void (async (): Promise<PeerReply> => {
+      const began = performance.now()
+      if (req.op === 'import') {
+        const cid = await fs.addByteStream(seededBytes(req.mib, req.seed), importerOptions())
+        return { cid: cid.toString(), ms: performance.now() - began }
+      }
+      if (req.op === 'stream') {
+        // one libp2p stream (noise + yamux), the ceiling bitswap runs on
+        const stream = await node.libp2p.dialProtocol(multiaddr(req.to), TRANSFER_PROTOCOL)
+        await sendBytes(stream, Buffer.alloc(4 * MIB, 7), req.mib * MIB, 256 * 1024)
+        const report = await readReport(stream)
+        return { bytes: report.bytes, ms: performance.now() - began }
+      }
+      if (req.op === 'fetch') {
+        await Promise.all(req.providers.map((a) => node.libp2p.dial(multiaddr(a))))
+        const dest = join(dataDir, 'fetched.bin')
+        let bytes = 0
+        let fetchMs: number | undefined
+        if (req.engine === 'helia') {
+          // the stock path: helia's UnixFS exporter over bitswap, one block after another
+          const counted = async function* (): AsyncGenerator<Uint8Array> {
+            for await (const chunk of fs.cat(CID.parse(req.cid))) {
+              bytes += chunk.byteLength
+              yield chunk
+            }
+          }
+          await pipeline(counted, createWriteStream(dest))
+        } else {
+          bytes = (
+            await exportToFile(data.helia, req.cid, dest, {
+              onProgress: (p) => {
+                if (p.phase === 'write' && fetchMs === undefined) fetchMs = performance.now() - began
+              }
+            })
+          ).size
+        }
+        const ms = performance.now() - began
+        await rm(dest, { force: true })
+        return { bytes, ms, ...(fetchMs !== undefined && { fetchMs }) }
+      }
+      const usage = process.resourceUsage()
+      return { maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }
+    })().then(reply, (err: Error) => reply({ error: err.stack ?? String(err) }))
+  })
+
+  process.on('disconnect', () => {
+    void data
+      .stop()
+      .then(() => node.stop())
+      .then(removeTempDirs)
+      .then(() => process.exit(0))
+  })
+  const addr = node.libp2p.getMultiaddrs().find((a) => !a.toString().includes('/ws'))!
+  reply({ ready: addr.toString(), dataDir })
+}
+
+/** A raw TCP sink: counts bytes and answers the count when the sender closes. */
+function tcpSink(): void {
+  const server = createServer((sock) => {
+    let n = 0
+    sock.on('data', (d: Buffer) => {
+      n += d.byteLength
+    })
+    sock.on('end', () => sock.end(String(n)))
+  })
+  server.listen(0, '127.0.0.1', () => {
+    reply({ ready: String((server.address() as { port: number }).port), dataDir: '' })
+  })
+  process.on('disconnect', () => process.exit(0))
+}
+
+if (process.argv.includes('--tcp-sink')) tcpSink()
+else await serve()

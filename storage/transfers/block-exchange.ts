@@ -1,0 +1,177 @@
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Helia } from 'helia'
+import { base64 } from 'multiformats/bases/base64'
+import type { CID } from 'multiformats/cid'
+import { describeError } from '../../protocols/common/errors.js'
+import { type Logger, silentLogger } from '../../protocols/common/logger.js'
+import {
+  type BitswapParts,
+  bitswapOf,
+  type NodeBlocks,
+  type ReceivedBlock,
+  type ReceivedPresence
+} from './bitswap-access.js'
+import { BAD_PEER_BAN_MS, BAD_PEER_TAG, WANT_TIMEOUT_MS } from './constants.js'
+
+/** One fetch, as the exchange sees it: where to route what arrives. */
+export interface ExchangeClient {
+  onBlock(cid: CID, block: Uint8Array, sender: PeerId): void
+  onPresence(cid: CID, has: boolean, sender: PeerId): void
+  /** The peer disconnected, or was banned for serving corrupt blocks. */
+  onPeerGone(peer: PeerId): void
+  onPeerConnected(peer: PeerId): void
+}
+
+/** Who was asked for a block, by which fetches, and until when a late answer is expected. */
+interface Asked {
+  clients: Set<ExchangeClient>
+  expires: number
+}
+
+/** How long after a fetch ends a late answer to its wants is still recognised as solicited. */
+const LATE_ANSWER_MS = 6 * WANT_TIMEOUT_MS
+
+export function blockKey(cid: CID): string {
+  return base64.encode(cid.multihash.bytes)
+}
+
+/**
+ * The node's side of targeted bitswap: routes every block and presence that reaches helia's
+ * bitswap to the fetches that asked that peer for it. A block's CID is the hash of its bytes,
+ * so a block that no one asked its sender for is bytes that do not match the CID asked for
+ * (or junk): its sender is banned for BAD_PEER_BAN_MS, tagged, disconnected and dropped by
+ * every fetch. One per helia, shared by all fetches, so one fetch's answers never look
+ * unsolicited to another.
+ */
+export class BlockExchange {
+  readonly bitswap: BitswapParts
+  readonly #libp2p: Libp2p
+  readonly #log: Logger
+  readonly #asked = new Map<string, Map<string, Asked>>()
+  readonly #banned = new Map<string, number>()
+  readonly #clients = new Set<ExchangeClient>()
+  readonly #onBlock = (evt: Event): void => this.#block((evt as CustomEvent<ReceivedBlock>).detail)
+  readonly #onPresence = (evt: Event): void => this.#presence((evt as CustomEvent<ReceivedPresence>).detail)
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    for (const c of [...this.#clients]) c.onPeerGone(evt.detail)
+  }
+  readonly #onConnect = (evt: CustomEvent<PeerId>): void => {
+    for (const c of [...this.#clients]) c.onPeerConnected(evt.detail)
+  }
+
+  constructor(helia: NodeBlocks, log: Logger) {
+    this.bitswap = bitswapOf(helia)
+    this.#libp2p = helia.libp2p
+    this.#log = log
+    this.bitswap.wantList.addEventListener('block', this.#onBlock)
+    this.bitswap.wantList.addEventListener('presence', this.#onPresence)
+    this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    this.#libp2p.addEventListener('peer:connect', this.#onConnect)
+  }
+
+  stop(): void {
+    this.bitswap.wantList.removeEventListener('block', this.#onBlock)
+    this.bitswap.wantList.removeEventListener('presence', this.#onPresence)
+    this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
+    this.#libp2p.removeEventListener('peer:connect', this.#onConnect)
+  }
+
+  get libp2p(): Libp2p {
+    return this.#libp2p
+  }
+
+  register(client: ExchangeClient): void {
+    this.#clients.add(client)
+  }
+
+  /** The fetch ended: its wants stay recognised for LATE_ANSWER_MS, then are forgotten. */
+  unregister(client: ExchangeClient): void {
+    this.#clients.delete(client)
+    const now = Date.now()
+    for (const [peer, wants] of this.#asked) {
+      for (const [key, asked] of wants) {
+        asked.clients.delete(client)
+        if (asked.clients.size === 0 && asked.expires < now) wants.delete(key)
+      }
+      if (wants.size === 0) this.#asked.delete(peer)
+    }
+  }
+
+  /** Records that `client` asked `peer` for `cid` (before the want is sent). */
+  asked(client: ExchangeClient, peer: PeerId, cid: CID): void {
+    const p = peer.toString()
+    let wants = this.#asked.get(p)
+    if (wants === undefined) {
+      wants = new Map()
+      this.#asked.set(p, wants)
+    }
+    const key = blockKey(cid)
+    const asked = wants.get(key) ?? { clients: new Set(), expires: 0 }
+    asked.clients.add(client)
+    asked.expires = Date.now() + LATE_ANSWER_MS
+    wants.set(key, asked)
+  }
+
+  isBanned(peer: PeerId): boolean {
+    const until = this.#banned.get(peer.toString())
+    if (until === undefined) return false
+    if (until > Date.now()) return true
+    this.#banned.delete(peer.toString())
+    return false
+  }
+
+  #block({ sender, cid, block }: ReceivedBlock): void {
+    const asked = this.#asked.get(sender.toString())?.get(blockKey(cid))
+    if (asked !== undefined) {
+      for (const c of asked.clients) c.onBlock(cid, block, sender)
+      return
+    }
+    // helia's own wants (a UnixFS read that was not offline) go to every peer
+    if (this.bitswap.wantList.has(cid)) return
+    if (this.#asked.has(sender.toString())) {
+      this.#ban(sender, cid)
+    } else {
+      this.#log.debug('ignored a block no one asked this peer for', { peer: sender.toString() })
+    }
+  }
+
+  #presence({ sender, cid, has, block }: ReceivedPresence): void {
+    if (block !== undefined) return // a block also arrives as a 'block' event
+    const asked = this.#asked.get(sender.toString())?.get(blockKey(cid))
+    for (const c of asked?.clients ?? []) c.onPresence(cid, has, sender)
+  }
+
+  #ban(peer: PeerId, got: CID): void {
+    const id = peer.toString()
+    this.#banned.set(id, Date.now() + BAD_PEER_BAN_MS)
+    this.#asked.delete(id)
+    this.#log.warn('a peer served a block whose bytes do not match the CID asked for; not asking it again', {
+      peer: id,
+      hashOfBytes: got.toString(),
+      banMinutes: BAD_PEER_BAN_MS / 60_000
+    })
+    for (const c of [...this.#clients]) c.onPeerGone(peer)
+    void this.#libp2p.peerStore
+      .merge(peer, { tags: { [BAD_PEER_TAG]: { value: 0, ttl: BAD_PEER_BAN_MS } } })
+      .then(() => this.#libp2p.hangUp(peer))
+      .catch((err: unknown) =>
+        this.#log.debug('could not disconnect a banned peer', { error: describeError(err) })
+      )
+  }
+}
+
+const exchanges = new WeakMap<Helia, BlockExchange>()
+
+/** Makes the node's exchange (createNodeHelia calls this once helia has started). */
+export function attachExchange(helia: NodeBlocks, log: Logger): BlockExchange {
+  const exchange = new BlockExchange(helia, log)
+  exchanges.set(helia, exchange)
+  return exchange
+}
+
+/** The exchange of `helia` (made on first use, with a silent log, for helia built elsewhere). */
+export function exchangeOf(helia: Helia): BlockExchange {
+  const found = exchanges.get(helia)
+  if (found !== undefined) return found
+  return attachExchange(helia as NodeBlocks, silentLogger)
+}

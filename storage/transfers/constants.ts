@@ -1,0 +1,46 @@
+/**
+ * Block wants outstanding at once for one fetch, over all its providers: two batches, so a
+ * provider reads the next batch while it sends this one. Each want is at most one 1 MiB block
+ * in flight, so this also bounds what a fetch holds on the wire. `npm run bench:transfer` on
+ * a shared 2-core box showed no gain from 64 over 32, and 16 or 8 were not reliably faster.
+ */
+export const FETCH_WINDOW_BLOCKS = 32
+
+/** Most wants outstanding at one provider; a single provider may take the whole window. */
+export const PEER_WINDOW_BLOCKS = 32
+
+/**
+ * Wants go out in batches of this many, each batch to one provider (the least loaded). Every
+ * bitswap message opens a stream, and every stream costs both sides a peer-store write, a
+ * protocol negotiation and, at the provider, one pass reading blocks and one reply stream;
+ * batches keep that per 16 MiB rather than per block, with one provider or several.
+ * Two batches fill the window, so a provider reads the next batch while sending this one.
+ */
+export const FETCH_BATCH_BLOCKS = 16
+
+/**
+ * A want one provider has not answered for this long is given to another provider (and this
+ * provider is not asked for that block again during the fetch unless no other has it).
+ */
+export const WANT_TIMEOUT_MS = 10_000
+
+/** How often outstanding wants are checked against WANT_TIMEOUT_MS. */
+export const WANT_CHECK_INTERVAL_MS = 1_000
+
+/** A connected peer is asked again whether it holds the root at most this often. */
+export const PROBE_INTERVAL_MS = 2_000
+
+/** With no provider among connected peers after this long, providers are looked up in the DHT. */
+export const DHT_LOOKUP_DELAY_MS = 500
+
+/** Providers found in the DHT that are dialled per fetch. */
+export const DHT_MAX_PROVIDERS = 8
+
+/**
+ * A peer that served bytes that do not match the CID asked for is not asked again (by any
+ * fetch of this node) for this long.
+ */
+export const BAD_PEER_BAN_MS = 30 * 60_000
+
+/** peerStore tag put on a peer that served corrupt blocks (the connection manager prunes it first). */
+export const BAD_PEER_TAG = 'rynus-corrupt-blocks'

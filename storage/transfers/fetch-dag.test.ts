@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, it } from 'node:test'
+import type { CID } from 'multiformats/cid'
+import { CHUNK_SIZE_BYTES } from '../files/constants.js'
+import { exportToFile, importBytes } from '../files/index.js'
+import { exchangeOf } from './block-exchange.js'
+import { BAD_PEER_TAG } from './constants.js'
+import { fetchDag } from './fetch-dag.js'
+import type { FetchProgress } from './progress.js'
+import { type BlocksNode, startBlocksNode, warningsLogger } from './testing.js'
+
+const MiB = 1024 * 1024
+
+async function connect(from: BlocksNode, to: BlocksNode): Promise<void> {
+  await from.libp2p.dial(to.libp2p.getMultiaddrs()[0])
+}
+
+/** Starts `n` providers that all hold `data`; returns them and the root CID. */
+async function providers(n: number, data: Uint8Array): Promise<{ nodes: BlocksNode[]; cid: string }> {
+  const nodes = await Promise.all(Array.from({ length: n }, () => startBlocksNode()))
+  const cids = await Promise.all(nodes.map(async (p) => (await importBytes(p.helia, data)).cid))
+  assert.equal(new Set(cids).size, 1, 'the same bytes give the same CID everywhere')
+  return { nodes, cid: cids[0] }
+}
+
+describe('fetchDag between nodes on loopback', () => {
+  const started: BlocksNode[] = []
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((n) => n.remove()))
+  })
+
+  it('reports progress (bytes, blocks, rate, ETA) and leaves every block stored for an offline export', async () => {
+    const data = randomBytes(12 * MiB + 5)
+    const { nodes, cid } = await providers(1, data)
+    const fetcher = await startBlocksNode()
+    started.push(...nodes, fetcher)
+    await connect(fetcher, nodes[0])
+
+    const seen: FetchProgress[] = []
+    const result = await fetchDag(fetcher.helia, cid, { onProgress: (p) => seen.push(p) })
+    assert.equal(result.bytes, data.byteLength)
+    assert.equal(result.blocks, 14, 'root and 13 leaves')
+    assert.equal(result.fetchedBlocks, 14)
+    const last = seen.at(-1)!
+    assert.equal(last.bytes, data.byteLength)
+    assert.equal(last.totalBytes, data.byteLength)
+    assert.ok(last.rateBytesPerSec > 0)
+    assert.equal(last.etaMs, 0)
+    assert.ok(seen.some((p) => p.bytes > 0 && p.bytes < data.byteLength && p.etaMs !== undefined))
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].bytes >= seen[i - 1].bytes, 'bytes never go back')
+
+    const dest = join(fetcher.dir, 'out.bin')
+    await exportToFile(fetcher.helia, cid, dest, { offline: true })
+    assert.ok(data.equals(await readFile(dest)))
+
+    const again = await fetchDag(fetcher.helia, cid)
+    assert.equal(again.fetchedBlocks, 0, 'a second fetch asks the network for nothing')
+    assert.equal(again.bytes, data.byteLength)
+  })
+
+  it('spreads wants over three providers and completes from the others when one stops mid-transfer', async () => {
+    const data = randomBytes(48 * MiB)
+    const { nodes, cid } = await providers(3, data)
+    const fetcher = await startBlocksNode()
+    started.push(...nodes, fetcher)
+    for (const p of nodes) await connect(fetcher, p)
+
+    let stopping: Promise<void> | undefined
+    const gone = nodes[0]
+    const result = await fetchDag(fetcher.helia, cid, {
+      onProgress: (p) => {
+        if (stopping === undefined && p.fetchedBytes >= 12 * MiB) stopping = gone.stop()
+      }
+    })
+    await stopping
+    assert.ok(stopping !== undefined, 'a provider was stopped mid-transfer')
+    assert.equal(result.bytes, data.byteLength)
+    const served = Object.keys(result.sources)
+    assert.ok(served.length >= 2, `several providers served blocks (${served.length})`)
+    const remaining = nodes.slice(1).map((n) => n.libp2p.peerId.toString())
+    assert.ok(
+      served.some((id) => remaining.includes(id)),
+      'blocks came from the providers still running'
+    )
+    const dest = join(fetcher.dir, 'out.bin')
+    await exportToFile(fetcher.helia, cid, dest, { offline: true })
+    assert.ok(data.equals(await readFile(dest)), 'byte-equal after a provider went away')
+  })
+
+  it('bans a provider that serves bytes not matching their CID and takes the block from another', async () => {
+    const data = randomBytes(24 * MiB)
+    const { nodes, cid } = await providers(2, data)
+    const [liar, honest] = nodes
+    // the liar's store answers every other leaf with flipped bytes
+    const leaves = await leafCids(honest, cid)
+    const corrupt = new Set(leaves.filter((_, i) => i % 2 === 0).map(String))
+    const store = liar.helia.blockstore
+    const get = store.get.bind(store)
+    store.get = async function* (c: CID, options) {
+      for await (const part of get(c, options)) {
+        if (!corrupt.has(c.toString())) yield part
+        else yield Uint8Array.from(part, (b) => b ^ 0xff)
+      }
+    } as typeof store.get
+    const log = warningsLogger()
+    const fetcher = await startBlocksNode({ logger: log })
+    started.push(...nodes, fetcher)
+    // the liar first, so it is the first provider asked
+    await connect(fetcher, liar)
+    await connect(fetcher, honest)
+
+    const result = await fetchDag(fetcher.helia, cid)
+    assert.equal(result.bytes, data.byteLength)
+    const dest = join(fetcher.dir, 'out.bin')
+    await exportToFile(fetcher.helia, cid, dest, { offline: true })
+    assert.ok(data.equals(await readFile(dest)), 'every block is the right one')
+
+    const liarId = liar.libp2p.peerId
+    assert.ok(exchangeOf(fetcher.helia).isBanned(liarId), 'the liar is banned')
+    assert.ok(
+      log.warnings.some(
+        (w) => w.message.includes('do not match') && JSON.stringify(w.fields).includes(String(liarId))
+      ),
+      'the ban is logged with the peer'
+    )
+    const peer = await fetcher.libp2p.peerStore.get(liarId)
+    assert.ok(peer.tags.has(BAD_PEER_TAG), 'the peer store tags it')
+    assert.ok(
+      (result.sources[honest.libp2p.peerId.toString()] ?? 0) >= (corrupt.size * CHUNK_SIZE_BYTES) / 2,
+      'the honest provider sent the blocks the liar spoiled'
+    )
+
+    // a later fetch does not ask it again, even when connected
+    await connect(fetcher, liar).catch(() => {})
+    const other = randomBytes(3 * MiB)
+    const { cid: second } = await importBytes(liar.helia, other)
+    await importBytes(honest.helia, other)
+    const next = await fetchDag(fetcher.helia, second)
+    assert.deepEqual(Object.keys(next.sources), [honest.libp2p.peerId.toString()])
+  })
+})
+
+/** The leaf CIDs of a UnixFS file (one level of links under the root). */
+async function leafCids(node: BlocksNode, root: string): Promise<CID[]> {
+  const { decodeDagNode } = await import('./dag.js')
+  const { parseCid } = await import('../files/cid.js')
+  const cid = parseCid(root)
+  const parts: Uint8Array[] = []
+  for await (const p of node.helia.blockstore.get(cid, { offline: true })) parts.push(p)
+  return decodeDagNode(cid, Buffer.concat(parts)).links.map((l) => l.cid)
+}

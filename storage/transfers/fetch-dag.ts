@@ -1,0 +1,275 @@
+import type { PeerId } from '@libp2p/interface'
+import type { Helia } from 'helia'
+import type { CID } from 'multiformats/cid'
+import { describeError } from '../../protocols/common/errors.js'
+import { type Logger, silentLogger } from '../../protocols/common/logger.js'
+import { parseCid } from '../files/cid.js'
+import { DEFAULT_FETCH_TIMEOUT_MS } from '../files/constants.js'
+import { FetchTimeoutError } from '../files/errors.js'
+import { IdleTimeout } from '../files/idle-timeout.js'
+import { sendWants, WANT_BLOCK } from './bitswap-access.js'
+import { type BlockExchange, blockKey, type ExchangeClient, exchangeOf } from './block-exchange.js'
+import {
+  DHT_LOOKUP_DELAY_MS,
+  FETCH_BATCH_BLOCKS,
+  FETCH_WINDOW_BLOCKS,
+  WANT_CHECK_INTERVAL_MS
+} from './constants.js'
+import { type DagLink, decodeDagNode, isRawLeaf } from './dag.js'
+import { BlockUnavailableError } from './errors.js'
+import { FetchMeter, type FetchProgress } from './progress.js'
+import { ProviderFinder } from './providers.js'
+import { type Want, WantBook } from './want-book.js'
+
+export interface FetchDagOptions {
+  signal?: AbortSignal
+  /** Fail with ERR_FETCH_TIMEOUT when no block arrives for this long (default 30 s). */
+  timeoutMs?: number
+  onProgress?: (progress: FetchProgress) => void
+  logger?: Logger
+}
+
+export interface FetchDagResult {
+  cid: string
+  /** Blocks of the DAG, all now stored on this node. */
+  blocks: number
+  /** File content bytes of the DAG. */
+  bytes: number
+  /** Blocks and bytes that came over the network (the rest were stored already). */
+  fetchedBlocks: number
+  fetchedBytes: number
+  /** Bytes of blocks each provider sent (peer id → bytes). */
+  sources: Record<string, number>
+}
+
+/**
+ * Fetches every block of the DAG under `cid` into the node's blockstore: blocks already
+ * stored are not asked for (a fetch killed mid-way resumes where it stopped), missing ones
+ * are wanted FETCH_WINDOW_BLOCKS at a time over standard bitswap, spread over every peer that
+ * holds the root. A provider that goes away or answers DONT_HAVE has its wants moved to the
+ * others; one that sends bytes not matching their CID is banned (see BlockExchange).
+ */
+export async function fetchDag(
+  helia: Helia,
+  cid: string | CID,
+  opts: FetchDagOptions = {}
+): Promise<FetchDagResult> {
+  return new DagFetch(helia, parseCid(cid), opts).run()
+}
+
+class DagFetch implements ExchangeClient {
+  readonly #helia: Helia
+  readonly #exchange: BlockExchange
+  readonly #root: CID
+  readonly #opts: FetchDagOptions
+  readonly #log: Logger
+  readonly #meter: FetchMeter
+  readonly #idle: IdleTimeout
+  readonly #stop = new AbortController()
+  readonly #finder: ProviderFinder
+  readonly #book = new WantBook(FETCH_WINDOW_BLOCKS)
+  readonly #seen = new Set<string>()
+  readonly #sources: Record<string, number> = {}
+  readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
+  #work = 0
+  #finished = false
+  #settle?: { resolve: (r: FetchDagResult) => void; reject: (err: unknown) => void }
+
+  constructor(helia: Helia, root: CID, opts: FetchDagOptions) {
+    this.#helia = helia
+    this.#exchange = exchangeOf(helia)
+    this.#root = root
+    this.#opts = opts
+    this.#log = (opts.logger ?? silentLogger).child('fetch')
+    this.#meter = new FetchMeter(opts.onProgress)
+    this.#idle = new IdleTimeout(opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS)
+    this.#finder = new ProviderFinder(helia, this.#exchange, this, root, this.#stop.signal, this.#log)
+  }
+
+  async run(): Promise<FetchDagResult> {
+    const done = new Promise<FetchDagResult>((resolve, reject) => {
+      this.#settle = { resolve, reject }
+    })
+    const signals = [this.#idle.signal, ...(this.#opts.signal !== undefined ? [this.#opts.signal] : [])]
+    const onAbort = (): void => this.#finish(this.#abortReason())
+    for (const s of signals) s.addEventListener('abort', onAbort, { once: true })
+    this.#exchange.register(this)
+    const timer = setInterval(() => this.#tick(), WANT_CHECK_INTERVAL_MS)
+    const lookup = setTimeout(() => {
+      if (this.#book.providerCount === 0) this.#finder.lookUp()
+    }, DHT_LOOKUP_DELAY_MS)
+    try {
+      if (signals.some((s) => s.aborted)) throw this.#abortReason()
+      this.#visit([{ cid: this.#root }])
+      this.#finder.probeConnected()
+      return await done
+    } finally {
+      clearInterval(timer)
+      clearTimeout(lookup)
+      for (const s of signals) s.removeEventListener('abort', onAbort)
+      this.#finished = true
+      this.#idle.clear()
+      this.#stop.abort()
+      this.#exchange.unregister(this)
+    }
+  }
+
+  #abortReason(): unknown {
+    if (this.#opts.signal?.aborted === true) return this.#opts.signal.reason
+    // providers were found, yet none of them holds this block
+    const stalled = this.#book.providerCount > 0 ? this.#book.firstStalled() : undefined
+    if (stalled !== undefined) return new BlockUnavailableError(this.#root.toString(), stalled.toString())
+    return new FetchTimeoutError(this.#root.toString(), this.#opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS)
+  }
+
+  #finish(err?: unknown): void {
+    if (this.#finished) return
+    this.#finished = true
+    if (err !== undefined) {
+      this.#settle?.reject(err)
+      return
+    }
+    this.#meter.final()
+    const m = this.#meter
+    this.#settle?.resolve({
+      cid: this.#root.toString(),
+      blocks: m.blocks,
+      bytes: m.bytes,
+      fetchedBlocks: m.fetchedBlocks,
+      fetchedBytes: m.fetchedBytes,
+      sources: this.#sources
+    })
+  }
+
+  /** Runs `job` as tracked work: the fetch is done when no work and no want is left. */
+  #track(job: () => Promise<void>): void {
+    this.#work++
+    job().then(
+      () => {
+        this.#work--
+        this.#dispatch()
+        if (this.#work === 0 && this.#book.isEmpty) this.#finish()
+      },
+      (err: unknown) => this.#finish(err)
+    )
+  }
+
+  /** Links found: stored ones are walked locally, missing ones queued as wants. */
+  #visit(links: DagLink[]): void {
+    this.#track(async () => {
+      const store = this.#helia.blockstore
+      // a window's worth of local checks at a time; wants go out after each group, so the
+      // first blocks of a 1 GiB file are asked for before its 1024 leaves are all checked
+      for (let i = 0; i < links.length; i += FETCH_WINDOW_BLOCKS) {
+        if (this.#finished) return
+        const group = links.slice(i, i + FETCH_WINDOW_BLOCKS).filter((link) => {
+          const key = blockKey(link.cid)
+          if (this.#seen.has(key)) return false
+          this.#seen.add(key)
+          return true
+        })
+        const stored = await Promise.all(group.map((link) => store.has(link.cid)))
+        for (const [j, link] of group.entries()) {
+          if (!stored[j]) this.#book.add(link.cid, blockKey(link.cid))
+          else if (isRawLeaf(link.cid) && link.size !== undefined) {
+            this.#meter.bytes += link.size
+            this.#meter.blocks++
+          } else {
+            const parts: Uint8Array[] = []
+            for await (const part of store.get(link.cid, { offline: true })) parts.push(part)
+            this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
+          }
+        }
+        this.#dispatch()
+      }
+    })
+  }
+
+  /** A block is in the blockstore: count it and walk its children. */
+  #stored(cid: CID, bytes: Uint8Array, fetched: boolean): void {
+    const node = decodeDagNode(cid, bytes)
+    if (cid.equals(this.#root) && node.fileSize !== undefined) this.#meter.totalBytes = node.fileSize
+    this.#meter.bytes += node.content
+    this.#meter.blocks++
+    if (fetched) {
+      this.#meter.fetchedBytes += bytes.byteLength
+      this.#meter.fetchedBlocks++
+    }
+    this.#meter.tick()
+    if (node.links.length > 0) this.#visit(node.links)
+  }
+
+  #dispatch(): void {
+    if (this.#finished) return
+    // a whole batch at once (or what is left at the end of the DAG)
+    const free = FETCH_WINDOW_BLOCKS - this.#book.inflightCount
+    if (free < FETCH_BATCH_BLOCKS && this.#book.inflightCount > 0) return
+    for (const [peer, wants] of this.#book.assign(this.#allowed, FETCH_BATCH_BLOCKS)) {
+      for (const w of wants) this.#exchange.asked(this, peer, w.cid)
+      sendWants(
+        this.#exchange.bitswap,
+        peer,
+        wants.map((w) => w.cid),
+        WANT_BLOCK,
+        { signal: this.#stop.signal }
+      ).catch((err: unknown) => {
+        if (this.#finished) return
+        this.#log.debug('sending wants failed; asking other providers', {
+          peer: peer.toString(),
+          error: describeError(err)
+        })
+        this.onPeerGone(peer)
+      })
+    }
+  }
+
+  #tick(): void {
+    if (this.#finished) return
+    this.#book.expire(Date.now())
+    if (this.#book.providerCount === 0 || this.#book.hasStalled) {
+      this.#book.unstall()
+      this.#finder.probeConnected()
+      this.#finder.lookUp()
+    }
+    this.#dispatch()
+  }
+
+  onBlock(cid: CID, block: Uint8Array, sender: PeerId): void {
+    if (this.#finished) return
+    // it sent a valid block of this DAG (the root, when asked whether it has it): a provider
+    this.#book.addProvider(sender, this.#allowed)
+    const want: Want | undefined = this.#book.received(blockKey(cid), sender)
+    if (want === undefined) return // a second copy, or a block of another fetch
+    this.#idle.touch()
+    const from = sender.toString()
+    this.#sources[from] = (this.#sources[from] ?? 0) + block.byteLength
+    this.#track(async () => {
+      await this.#helia.blockstore.put(cid, block)
+      this.#stored(cid, block, true)
+    })
+  }
+
+  onPresence(cid: CID, has: boolean, sender: PeerId): void {
+    if (this.#finished) return
+    const key = blockKey(cid)
+    if (has) {
+      if (cid.equals(this.#root) && this.#book.addProvider(sender, this.#allowed)) {
+        this.#log.debug('provider found', { peer: sender.toString() })
+      }
+    } else {
+      this.#book.dontHave(key, sender)
+    }
+    this.#dispatch()
+  }
+
+  onPeerGone(peer: PeerId): void {
+    if (this.#finished || !this.#book.removeProvider(peer)) return
+    this.#log.debug('provider gone; its wants go to the others', { peer: peer.toString() })
+    this.#finder.probeConnected()
+    this.#dispatch()
+  }
+
+  onPeerConnected(peer: PeerId): void {
+    if (!this.#finished) this.#finder.probe(peer)
+  }
+}

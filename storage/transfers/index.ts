@@ -1,0 +1,5 @@
+export { attachExchange, BlockExchange, exchangeOf } from './block-exchange.js'
+export * from './constants.js'
+export * from './errors.js'
+export { type FetchDagOptions, type FetchDagResult, fetchDag } from './fetch-dag.js'
+export type { FetchProgress } from './progress.js'
