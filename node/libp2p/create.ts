@@ -1,6 +1,6 @@
 import { autoNAT } from '@libp2p/autonat'
 import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { gossipsub } from '@libp2p/gossipsub'
 import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
@@ -34,6 +34,7 @@ import {
 } from './constants.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
 import { tunedNoise } from './noise-transport.js'
+import { pacedCircuitRelayTransport } from './relay-discovery.js'
 import type { RynusLibp2p, RynusServices } from './types.js'
 
 export interface CreateLibp2pOptions {
@@ -156,7 +157,7 @@ export async function createRynusLibp2p(opts: CreateLibp2pOptions): Promise<Rynu
         listenOpts: socketOptions
       }),
       webSockets(),
-      circuitRelayTransport({ reservationCompletionTimeout: 10_000 })
+      pacedCircuitRelayTransport({ reservationCompletionTimeout: 10_000 })
     ],
     // noise with node:crypto's AEAD, one writev per send and no copy before decrypting
     connectionEncrypters: [tunedNoise(noise({ crypto: nodeNoiseCrypto }))],
