@@ -3,7 +3,7 @@ import { withBitswap } from '@helia/bitswap'
 import type { Libp2p } from '@libp2p/interface'
 import { LevelBlockstore } from 'blockstore-level'
 import { LevelDatastore } from 'datastore-level'
-import { createHeliaLight, type Helia } from 'helia'
+import type { Helia } from 'helia'
 import * as json from 'multiformats/codecs/json'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
@@ -21,6 +21,7 @@ import {
   HELIA_DATASTORE_DIR
 } from './constants.js'
 import { FileBlockstore } from './file-blockstore.js'
+import { createLightHelia } from './helia-light.js'
 import { DhtRouter } from './router.js'
 
 export interface NodeHeliaOptions {
@@ -60,7 +61,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     throw err
   }
 
-  const helia = createHeliaLight({
+  const helia = await createLightHelia({
     blockstore,
     datastore,
     // job specs are JSON blocks; dag-pb and raw (UnixFS) are built in
