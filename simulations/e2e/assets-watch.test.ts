@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import type { RynusNode } from '../../node/rynus-node.js'
 import { extractTar } from '../../storage/assets/index.js'
-import { removeTempDirs, startTestNode, tempDataDir, waitFor } from './harness.js'
-
-const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
+import { type CliRun, removeTempDirs, runCli, startTestNode, tempDataDir, waitFor } from './harness.js'
 
 /** Whether the folder asset's tar (an API download) holds `shot.blend` with exactly `want`. */
 async function collectShot(res: Response, want: Buffer): Promise<boolean> {
@@ -46,22 +42,7 @@ describe('assets add --watch through the CLI and the HTTP API', () => {
       }
     })
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'assets', ...args, '--data-dir', node.dataDir], {
-        env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' }
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString()
-      })
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString()
-      })
-      child.on('exit', (code) => resolve({ code, stdout, stderr }))
-    })
-  }
+  const cli = (args: string[]): Promise<CliRun> => runCli(['assets', ...args, '--data-dir', node.dataDir])
 
   const watches = async (): Promise<WatchJson[]> =>
     ((await (await api('/assets/watches')).json()) as { watches: WatchJson[] }).watches

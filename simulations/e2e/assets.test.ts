@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import type { RynusNode } from '../../node/rynus-node.js'
 import { extractTar, packTar } from '../../storage/assets/index.js'
 import { importBytes } from '../../storage/files/index.js'
-import { removeTempDirs, startTestNode, tempDataDir } from './harness.js'
+import { type CliRun, removeTempDirs, runCli, startTestNode, tempDataDir } from './harness.js'
 
-const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 /** A valid CID no asset has. */
 const NOBODY_HAS = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 
@@ -283,22 +280,7 @@ describe('assets through the HTTP API and the CLI', () => {
   })
 
   describe('the CLI', () => {
-    function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      return new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'assets', ...args, '--data-dir', node.dataDir], {
-          env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' }
-        })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString()
-        })
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString()
-        })
-        child.on('exit', (code) => resolve({ code, stdout, stderr }))
-      })
-    }
+    const cli = (args: string[]): Promise<CliRun> => runCli(['assets', ...args, '--data-dir', node.dataDir])
 
     it('adds, lists, gets and removes a file and a folder', async () => {
       const dir = await tempDataDir()

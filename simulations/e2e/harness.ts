@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defaultConfig, type NodeConfig } from '../../node/config/config.js'
 import { validateConfig } from '../../node/config/load.js'
 import { createLogger } from '../../node/logger.js'
@@ -102,4 +104,31 @@ export async function waitFor(
 /** How many peers are in a node's DHT routing table (kad-dht keeps it off its public type). */
 export function routingTableSize(node: RynusNode): number {
   return (node.libp2p.services.dht as unknown as { routingTable: { size: number } }).routingTable.size
+}
+
+/** The compiled `rynus-node` entry point. */
+export const CLI_BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the real `rynus-node` CLI in its own process (logs at warn) and collects its output. */
+export function runCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' }
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
 }

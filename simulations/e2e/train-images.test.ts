@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { unixfs } from '@helia/unixfs'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import type { RynusNode } from '../../node/rynus-node.js'
 import { OFFERS_TOPIC } from '../../protocols/offers/constants.js'
 import { generateShapes } from '../assets/train/generate-shapes.js'
-import { dialAddress, removeTempDirs, startTestNode, tempDataDir, waitFor } from './harness.js'
-
-const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args])
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { dialAddress, removeTempDirs, runCli, startTestNode, tempDataDir, waitFor } from './harness.js'
 
 /** `<class>/<file>` of every image in a published UnixFS folder. */
 async function publishedFiles(node: RynusNode, cid: string): Promise<string[]> {

@@ -17,10 +17,17 @@ import { silentLogger } from '../../protocols/common/logger.js'
 import { JobChannel } from '../../protocols/job/index.js'
 import { OFFERS_TOPIC } from '../../protocols/offers/constants.js'
 import { importDirectory } from '../../storage/files/index.js'
-import { dialAddress, removeTempDirs, startTestNode, tempDataDir, waitFor } from './harness.js'
+import {
+  CLI_BIN,
+  dialAddress,
+  removeTempDirs,
+  runCli,
+  startTestNode,
+  tempDataDir,
+  waitFor
+} from './harness.js'
 
 const SPECIES = fileURLToPath(new URL('../../../simulations/assets/train/species.csv', import.meta.url))
-const BIN = fileURLToPath(new URL('../../node/bin.js', import.meta.url))
 const MILLI_TOKEN = 10n ** 15n
 
 /** The species CSV (600 rows, 4 features, 3 classes) as an MLP job; 20 % of the rows stay on the requester. */
@@ -318,18 +325,6 @@ describe('training jobs on a network of real nodes', { timeout: 300_000 }, () =>
   }
 })
 
-/** Runs the rynus-node CLI; resolves with its exit code and stderr. */
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args])
-    let stderr = ''
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('close', (code) => resolve({ code, stderr }))
-  })
-}
-
 /** A worker in its own process, so the test can SIGKILL it like a machine losing power. */
 async function startWorkerProcess(
   bootstrap: string,
@@ -339,7 +334,7 @@ async function startWorkerProcess(
   const child = spawn(
     process.execPath,
     [
-      BIN,
+      CLI_BIN,
       'start',
       ...['--data-dir', dataDir, '--json', '--roles', 'worker', '--bootstrap', bootstrap],
       ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0'],
