@@ -3,73 +3,32 @@ import { EventEmitter } from 'node:events'
 import { mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Helia } from 'helia'
-import type { CID } from 'multiformats/cid'
 import type { Logger } from '../../protocols/common/logger.js'
 import { writeFileAtomically } from '../files/atomic-write.js'
 import { parseCid } from '../files/cid.js'
 import { FileUnreadableError } from '../files/errors.js'
 import { listFolder } from '../files/import.js'
 import { readFileChunks, statForImport } from '../files/local-file.js'
-import { holdPin, pinHolders, releasePin } from '../pins/index.js'
+import { holdPin, releasePin } from '../pins/index.js'
 import { assetBody, collectGarbage, exportFolder } from './asset-export.js'
 import { type FetchAssetOptions, fetchAssetBlocks } from './asset-fetch.js'
 import { type ImportContext, type Imported, importFileStream, importFolderTree } from './asset-import.js'
 import { AssetIndex, type VersionChange } from './asset-index.js'
-import { AssetWatches, type WatchOptions, type WatchSync, type WatchTiming } from './asset-watches.js'
-import type { CompressMode } from './codec.js'
+import { type Recording, recordAsset } from './asset-recording.js'
+import {
+  type AddOptions,
+  type AssetStoreComponents,
+  type AssetStoreOptions,
+  type AssetView,
+  checkAssetName,
+  view
+} from './asset-types.js'
+import { AssetWatches, type WatchOptions, type WatchSync } from './asset-watches.js'
 import { ASSET_STAGING_DIR, ASSETS_DB_DIR, MAX_ARCHIVE_ENTRIES } from './constants.js'
-import { AssetNameError, AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
+import { AssetNotFoundError, CompressedInputError, QuotaExceededError } from './errors.js'
 import { type AssetProgress, ProgressMeter } from './progress.js'
 import type { AssetKind, AssetRecord, ImportMarker, WatchRecord } from './records.js'
 import { unpackTar } from './tar.js'
-
-export interface AssetStoreOptions {
-  dataDir: string
-  /** Most bytes of asset content stored (after compression); 0 = unlimited. */
-  quotaBytes: number
-  /** How soon watched paths are rescanned (defaults: WATCH_DEBOUNCE_MS, WATCH_RESCAN_MS). */
-  watch?: WatchTiming
-}
-
-export interface AssetStoreComponents {
-  helia: Helia
-  logger: Logger
-}
-
-export interface AddOptions {
-  /** Name to record (default: the file or folder name). */
-  name?: string
-  compress?: CompressMode
-  pin?: boolean
-  onProgress?: (p: AssetProgress) => void
-  signal?: AbortSignal
-}
-
-/** An asset as listed: a complete one, or an import under way (no CID yet). */
-export interface AssetView extends Omit<AssetRecord, 'cid' | 'compressedFiles'> {
-  cid: string | null
-  status: 'importing' | 'complete'
-  /** 0..1 while importing (when the total is known), 1 when complete. */
-  completion?: number
-}
-
-/** A file name: no path separators, at most 255 characters (control characters are checked apart). */
-const NAME = /^[^/\\]{1,255}$/
-
-function hasControlCharacter(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i)
-    if (c < 0x20 || c === 0x7f) return true
-  }
-  return false
-}
-
-/** Throws AssetNameError for names that could be a path. */
-export function checkAssetName(name: string): string {
-  if (!NAME.test(name) || hasControlCharacter(name) || name === '.' || name === '..' || name.trim() === '')
-    throw new AssetNameError(name)
-  return name
-}
 
 interface InFlight {
   marker: ImportMarker
@@ -133,6 +92,10 @@ export class AssetStore {
     await this.#gc?.catch(() => {})
     await this.#index?.close()
     this.#index = undefined
+  }
+
+  get #recording(): Recording {
+    return { index: this.#idx, pins: this.#helia.pins }
   }
 
   get #idx(): AssetIndex {
@@ -278,19 +241,9 @@ export class AssetStore {
     }
     const work = (async () => {
       await this.#idx.begin(marker)
-      let pinned: CID | undefined
       try {
         const imported = await run(ctx)
-        const cid = parseCid(imported.cid)
         const previous = await this.#idx.get(imported.cid)
-        const pin = opts.pin === true || previous?.pinned === true
-        if (pin && !(await pinHolders(this.#helia.pins, cid)).has('asset')) {
-          // a crash while pinning leaves a pin without a record: the marker says which to drop
-          await this.#idx.begin({ ...marker, cid: imported.cid })
-          // walks every block of the asset (or joins a pin this super-peer keeps for others)
-          await holdPin(this.#helia.pins, cid, 'asset', opts.signal)
-          pinned = cid
-        }
         const record: AssetRecord = {
           cid: imported.cid,
           name: what.name,
@@ -302,26 +255,21 @@ export class AssetStore {
           chunking: imported.chunking,
           codec: imported.codec,
           ...(imported.compressedFiles !== undefined && { compressedFiles: imported.compressedFiles }),
-          pinned: pin,
+          pinned: opts.pin === true || previous?.pinned === true,
           mtime: Math.round(what.mtime),
           addedAt: Date.now()
         }
         const change = version?.(record)
         if (change !== undefined) record.watchId = change.watch.id
-        const replaced =
-          change?.drop !== undefined && change.drop !== record.cid
-            ? await this.#idx.get(change.drop)
-            : undefined
-        await this.#idx.complete(marker.id, record, change)
+        const { replaced } = await recordAsset(this.#recording, marker, record, {
+          change,
+          signal: opts.signal
+        })
         this.#usedBytes += record.storedBytes - (previous?.storedBytes ?? 0) - (replaced?.storedBytes ?? 0)
-        // the previous version's pin goes once the new one is recorded (a crash between leaves both pinned)
-        if (replaced?.pinned === true)
-          await releasePin(this.#helia.pins, parseCid(replaced.cid), 'asset').catch(() => {})
         meter.done(record.cid)
         this.#log.info('asset added', { name: record.name, cid: record.cid, codec: record.codec })
         return record
       } catch (err) {
-        if (pinned !== undefined) await releasePin(this.#helia.pins, pinned, 'asset').catch(() => {})
         await this.#idx.abandon(marker.id).catch(() => {})
         throw err
       }
@@ -367,21 +315,12 @@ export class AssetStore {
       cid: root
     }
     await this.#idx.begin(marker)
-    const rootCid = parseCid(root)
-    const pinning = opts.pin === true && !(await pinHolders(this.#helia.pins, rootCid)).has('asset')
-    try {
-      if (pinning) await holdPin(this.#helia.pins, rootCid, 'asset', opts.signal)
-      const record: AssetRecord = { ...fetched, name, pinned: opts.pin === true, addedAt: Date.now() }
-      await this.#idx.complete(marker.id, record)
-      this.#usedBytes += record.storedBytes
-      meter.done(root)
-      this.#log.info('asset fetched', { name, cid: root, bytes: record.size })
-      return record
-    } catch (err) {
-      if (pinning) await releasePin(this.#helia.pins, rootCid, 'asset').catch(() => {})
-      await this.#idx.abandon(marker.id).catch(() => {})
-      throw err
-    }
+    const record: AssetRecord = { ...fetched, name, pinned: opts.pin === true, addedAt: Date.now() }
+    await recordAsset(this.#recording, marker, record, { signal: opts.signal })
+    this.#usedBytes += record.storedBytes
+    meter.done(root)
+    this.#log.info('asset fetched', { name, cid: root, bytes: record.size })
+    return record
   }
 
   /** Complete assets, newest first, after the imports under way. */
@@ -526,9 +465,4 @@ export class AssetStore {
       throw new CompressedInputError(record.cid, record.name, record.codec)
     }
   }
-}
-
-function view(r: AssetRecord): AssetView {
-  const { compressedFiles: _, ...rest } = r
-  return { ...rest, status: 'complete', completion: 1 }
 }

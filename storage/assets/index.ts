@@ -1,12 +1,12 @@
 export { AssetIndex } from './asset-index.js'
+export { AssetStore } from './asset-store.js'
 export {
   type AddOptions,
-  AssetStore,
   type AssetStoreComponents,
   type AssetStoreOptions,
   type AssetView,
   checkAssetName
-} from './asset-store.js'
+} from './asset-types.js'
 export type { WatchOptions, WatchSync, WatchTiming } from './asset-watches.js'
 export {
   type AssetCodec,
