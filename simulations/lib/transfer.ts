@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Stream } from '@libp2p/interface'
+import { nextDrain } from '../../protocols/common/drain.js'
 
 /**
  * A tiny test protocol for moving bulk bytes over one libp2p stream: the dialer sends N
@@ -11,31 +12,6 @@ export const TRANSFER_PROTOCOL = '/rynus/test/transfer/1.0.0'
 export interface TransferReport {
   bytes: number
   sha256: string
-}
-
-/**
- * Resolves on the stream's next 'drain' event (rejects if it closes first). Not
- * `stream.onDrain()`: in @libp2p/utils 7.4 its promise is created once and never reset, so
- * after the first drain it resolves at once and the writer buffers everything it has. This
- * is what libp2p's own byteStream/lpStream writers do (they wait for 'drain' with p-event).
- */
-function nextDrain(stream: Stream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = (): void => {
-      cleanup()
-      resolve()
-    }
-    const onClose = (evt: Event): void => {
-      cleanup()
-      reject((evt as Event & { error?: Error }).error ?? new Error('stream closed while waiting for drain'))
-    }
-    const cleanup = (): void => {
-      stream.removeEventListener('drain', onDrain)
-      stream.removeEventListener('close', onClose)
-    }
-    stream.addEventListener('drain', onDrain)
-    stream.addEventListener('close', onClose)
-  })
 }
 
 /** Writes `total` bytes from `source` (repeated) with backpressure, then half-closes. */

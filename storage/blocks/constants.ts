@@ -18,32 +18,3 @@ export const LARGE_BLOCK_BYTES = 64 * 1024
  * datastore so helia's keys never mix with peer-store and DHT records.
  */
 export const HELIA_DATASTORE_DIR = 'helia-datastore'
-
-/** Standard bitswap, so any IPFS tool can read what Rynus nodes serve. */
-export const BITSWAP_PROTOCOL = '/ipfs/bitswap/1.2.0'
-
-/**
- * Concurrent inbound bitswap streams per connection. Bitswap opens one short stream per
- * message; a fetching peer keeps a handful open, 64 leaves room for bursts while one peer
- * cannot take all of yamux's 256 streams.
- */
-export const BITSWAP_MAX_INBOUND_STREAMS = 64
-
-/** Concurrent outbound bitswap streams per connection. */
-export const BITSWAP_MAX_OUTBOUND_STREAMS = 64
-
-/**
- * Largest inbound bitswap message. Blocks are at most 1 MiB (our chunk size) and bitswap
- * peers accept blocks up to 2 MiB; 4 MiB holds a maximal block plus a full wantlist, and a
- * peer that sends more has its stream reset before we buffer it.
- */
-export const BITSWAP_MAX_INCOMING_MESSAGE_BYTES = 4 * 1024 * 1024
-
-/** Largest message we send: 2 MiB, the size go-bitswap (kubo) peers expect. */
-export const BITSWAP_MAX_OUTGOING_MESSAGE_BYTES = 2 * 1024 * 1024
-
-/** Entries kept from one peer's wantlist; more are dropped. */
-export const BITSWAP_MAX_WANTLIST_ENTRIES = 1024
-
-/** An inbound bitswap stream that sends nothing for this long is closed. */
-export const BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS = 10_000

@@ -39,6 +39,8 @@ export class FileBlockstore extends BaseBlockstore {
   readonly #dir: string
   readonly #level: LevelBlockstore
   readonly #shards = new Set<string>()
+  /** Called after each block is stored (the bitswap server sends it to peers waiting for it). */
+  onStored?: (cid: CID) => void
 
   constructor(dir: string, level: LevelBlockstore) {
     super()
@@ -70,7 +72,11 @@ export class FileBlockstore extends BaseBlockstore {
   override async put(cid: CID, value: Bytes, options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
     const bytes = await toBytes(value)
-    if (bytes.byteLength < LARGE_BLOCK_BYTES) return this.#level.put(cid, bytes, options)
+    if (bytes.byteLength < LARGE_BLOCK_BYTES) {
+      await this.#level.put(cid, bytes, options)
+      this.onStored?.(cid)
+      return cid
+    }
     const { shard, file } = this.#path(cid)
     if (!this.#shards.has(shard)) {
       await mkdir(shard, { recursive: true })
@@ -84,6 +90,7 @@ export class FileBlockstore extends BaseBlockstore {
       await rm(tmp, { force: true }).catch(() => {})
       throw err
     }
+    this.onStored?.(cid)
     return cid
   }
 

@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Libp2p } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
+import { BITSWAP_PROTOCOL } from '../../protocols/bitswap/index.js'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { exportToFile, hasAll, importBytes } from '../files/index.js'
-import { BITSWAP_PROTOCOL, BLOCK_FILES_DIR, BLOCKS_DIR, HELIA_DATASTORE_DIR } from './constants.js'
+import { BLOCK_FILES_DIR, BLOCKS_DIR, HELIA_DATASTORE_DIR } from './constants.js'
 import { createNodeHelia } from './helia.js'
 
 describe('helia on the node libp2p', () => {

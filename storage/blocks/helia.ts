@@ -5,9 +5,6 @@ import { LevelBlockstore } from 'blockstore-level'
 import { LevelDatastore } from 'datastore-level'
 import type { Helia } from 'helia'
 import * as json from 'multiformats/codecs/json'
-import { describeError } from '../../protocols/common/errors.js'
-import type { Logger } from '../../protocols/common/logger.js'
-import { attachExchange } from '../transfers/block-exchange.js'
 import {
   BITSWAP_MAX_INBOUND_STREAMS,
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
@@ -16,10 +13,13 @@ import {
   BITSWAP_MAX_WANTLIST_ENTRIES,
   BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
   BITSWAP_PROTOCOL,
-  BLOCK_FILES_DIR,
-  BLOCKS_DIR,
-  HELIA_DATASTORE_DIR
-} from './constants.js'
+  BitswapWire
+} from '../../protocols/bitswap/index.js'
+import { describeError } from '../../protocols/common/errors.js'
+import type { Logger } from '../../protocols/common/logger.js'
+import { heliaBitswapOf } from '../transfers/bitswap-access.js'
+import { attachExchange } from '../transfers/block-exchange.js'
+import { BLOCK_FILES_DIR, BLOCKS_DIR, HELIA_DATASTORE_DIR } from './constants.js'
 import { FileBlockstore } from './file-blockstore.js'
 import { createLightHelia } from './helia-light.js'
 import { DhtRouter } from './router.js'
@@ -41,7 +41,7 @@ export interface NodeHelia {
 /**
  * Helia on the node's existing libp2p: a blockstore (large blocks as files, small ones in
  * level; see FileBlockstore), block exchange over standard
- * bitswap (also on relayed, limited connections) and provider lookups through the Rynus DHT
+ * bitswap (BitswapWire; also on relayed, limited connections) and provider lookups through the Rynus DHT
  * only. Nothing reaches the public IPFS network: there is no trustless-gateway block broker,
  * no delegated HTTP router and no libp2p of helia's own.
  */
@@ -101,7 +101,20 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
     await closeStores()
     throw err
   }
-  const exchange = attachExchange(helia as Helia & { libp2p: Libp2p }, log.child('transfers'))
+  // our bitswap wire takes the protocol over from helia's: it serves and receives every
+  // message; helia's want list still fetches what helia asks the network for
+  const heliaBitswap = heliaBitswapOf(helia)
+  const wire = new BitswapWire({
+    libp2p,
+    blocks: helia.blockstore,
+    heliaWants: heliaBitswap.wantList,
+    log: log.child('bitswap')
+  })
+  await wire.start()
+  // helia tells its bitswap of a new block before storing it; ours hears of it once stored
+  heliaBitswap.peerWantLists.receivedBlock = async () => {}
+  blockstore.onStored = (cid) => wire.server.announced(cid)
+  const exchange = attachExchange(helia as Helia & { libp2p: Libp2p }, wire, log.child('transfers'))
   log.debug('helia started', { blocks: join(dataDir, BLOCKS_DIR), protocol: BITSWAP_PROTOCOL })
 
   let stopped = false
@@ -111,6 +124,7 @@ export async function createNodeHelia(opts: NodeHeliaOptions): Promise<NodeHelia
       if (stopped) return
       stopped = true
       exchange.stop()
+      await wire.stop().catch(() => {})
       try {
         await helia.stop()
       } catch (err) {

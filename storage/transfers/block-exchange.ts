@@ -1,17 +1,17 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Helia } from 'helia'
-import { base64 } from 'multiformats/bases/base64'
 import type { CID } from 'multiformats/cid'
-import { describeError } from '../../protocols/common/errors.js'
-import { type Logger, silentLogger } from '../../protocols/common/logger.js'
 import {
-  type BitswapParts,
-  bitswapOf,
-  type NodeBlocks,
+  type BitswapWire,
+  blockKey,
   type ReceivedBlock,
   type ReceivedPresence
-} from './bitswap-access.js'
+} from '../../protocols/bitswap/index.js'
+import { describeError } from '../../protocols/common/errors.js'
+import type { Logger } from '../../protocols/common/logger.js'
+import { type HeliaBitswap, heliaBitswapOf, type NodeBlocks } from './bitswap-access.js'
 import { BAD_PEER_BAN_MS, BAD_PEER_TAG, WANT_TIMEOUT_MS } from './constants.js'
+import { NoBitswapError } from './errors.js'
 
 /** One fetch, as the exchange sees it: where to route what arrives. */
 export interface ExchangeClient {
@@ -31,20 +31,20 @@ interface Asked {
 /** How long after a fetch ends a late answer to its wants is still recognised as solicited. */
 const LATE_ANSWER_MS = 6 * WANT_TIMEOUT_MS
 
-export function blockKey(cid: CID): string {
-  return base64.encode(cid.multihash.bytes)
-}
+export { blockKey }
 
 /**
- * The node's side of targeted bitswap: routes every block and presence that reaches helia's
- * bitswap to the fetches that asked that peer for it. A block's CID is the hash of its bytes,
+ * The node's side of targeted bitswap: routes every block and presence that reaches the
+ * node's bitswap wire to the fetches that asked that peer for it. A block's CID is the hash of its bytes,
  * so a block that no one asked its sender for is bytes that do not match the CID asked for
  * (or junk): its sender is banned for BAD_PEER_BAN_MS, tagged, disconnected and dropped by
  * every fetch. One per helia, shared by all fetches, so one fetch's answers never look
  * unsolicited to another.
  */
 export class BlockExchange {
-  readonly bitswap: BitswapParts
+  readonly wire: BitswapWire
+  readonly #heliaBitswap: HeliaBitswap
+  readonly #helia: NodeBlocks
   readonly #libp2p: Libp2p
   readonly #log: Logger
   readonly #asked = new Map<string, Map<string, Asked>>()
@@ -59,19 +59,21 @@ export class BlockExchange {
     for (const c of [...this.#clients]) c.onPeerConnected(evt.detail)
   }
 
-  constructor(helia: NodeBlocks, log: Logger) {
-    this.bitswap = bitswapOf(helia)
+  constructor(helia: NodeBlocks, wire: BitswapWire, log: Logger) {
+    this.wire = wire
+    this.#heliaBitswap = heliaBitswapOf(helia)
+    this.#helia = helia
     this.#libp2p = helia.libp2p
     this.#log = log
-    this.bitswap.wantList.addEventListener('block', this.#onBlock)
-    this.bitswap.wantList.addEventListener('presence', this.#onPresence)
+    wire.addEventListener('block', this.#onBlock)
+    wire.addEventListener('presence', this.#onPresence)
     this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     this.#libp2p.addEventListener('peer:connect', this.#onConnect)
   }
 
   stop(): void {
-    this.bitswap.wantList.removeEventListener('block', this.#onBlock)
-    this.bitswap.wantList.removeEventListener('presence', this.#onPresence)
+    this.wire.removeEventListener('block', this.#onBlock)
+    this.wire.removeEventListener('presence', this.#onPresence)
     this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     this.#libp2p.removeEventListener('peer:connect', this.#onConnect)
   }
@@ -127,16 +129,24 @@ export class BlockExchange {
       return
     }
     // helia's own wants (a UnixFS read that was not offline) go to every peer
-    if (this.bitswap.wantList.has(cid)) return
-    if (this.#asked.has(sender.toString())) {
-      this.#ban(sender, cid)
-    } else {
+    if (this.#heliaBitswap.wantList.has(cid)) return
+    if (!this.#asked.has(sender.toString())) {
       this.#log.debug('ignored a block no one asked this peer for', { peer: sender.toString() })
+      return
     }
+    // a peer keeps wants it could not answer and sends the block once it gets it: a valid
+    // block we already hold is such a late answer, not a lie
+    Promise.resolve(this.#helia.blockstore.has(cid)).then(
+      (stored: boolean) => {
+        if (stored)
+          this.#log.debug('ignored a late copy of a block already stored', { peer: sender.toString() })
+        else this.#ban(sender, cid)
+      },
+      () => this.#ban(sender, cid)
+    )
   }
 
-  #presence({ sender, cid, has, block }: ReceivedPresence): void {
-    if (block !== undefined) return // a block also arrives as a 'block' event
+  #presence({ sender, cid, has }: ReceivedPresence): void {
     const asked = this.#asked.get(sender.toString())?.get(blockKey(cid))
     for (const c of asked?.clients ?? []) c.onPresence(cid, has, sender)
   }
@@ -162,16 +172,16 @@ export class BlockExchange {
 
 const exchanges = new WeakMap<Helia, BlockExchange>()
 
-/** Makes the node's exchange (createNodeHelia calls this once helia has started). */
-export function attachExchange(helia: NodeBlocks, log: Logger): BlockExchange {
-  const exchange = new BlockExchange(helia, log)
+/** Makes the node's exchange over its bitswap wire (createNodeHelia calls this once both run). */
+export function attachExchange(helia: NodeBlocks, wire: BitswapWire, log: Logger): BlockExchange {
+  const exchange = new BlockExchange(helia, wire, log)
   exchanges.set(helia, exchange)
   return exchange
 }
 
-/** The exchange of `helia` (made on first use, with a silent log, for helia built elsewhere). */
+/** The exchange of a helia made by `createNodeHelia`, or NoBitswapError. */
 export function exchangeOf(helia: Helia): BlockExchange {
   const found = exchanges.get(helia)
-  if (found !== undefined) return found
-  return attachExchange(helia as NodeBlocks, silentLogger)
+  if (found === undefined) throw new NoBitswapError()
+  return found
 }

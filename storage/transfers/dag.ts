@@ -17,6 +17,10 @@ export interface DagNode {
   content: number
   /** For a UnixFS file root: the file's size. */
   fileSize?: number
+  /** For a UnixFS file node or raw leaf: its own content bytes (a leaf's bytes, a node's inline data). */
+  data?: Uint8Array
+  /** For a UnixFS file node: the content size under each link, in link order. */
+  blockSizes?: number[]
 }
 
 /**
@@ -25,7 +29,7 @@ export interface DagNode {
  * codec say are reported by the caller's stores, not here: a CID names its bytes exactly.
  */
 export function decodeDagNode(cid: CID, bytes: Uint8Array): DagNode {
-  if (cid.code === raw.code) return { links: [], content: bytes.byteLength }
+  if (cid.code === raw.code) return { links: [], content: bytes.byteLength, data: bytes }
   if (cid.code !== dagPb.code) return { links: [], content: 0 }
   const node = dagPb.decode(bytes)
   const links = node.Links.map((l) => ({ cid: l.Hash, ...(l.Tsize !== undefined && { size: l.Tsize }) }))
@@ -39,7 +43,11 @@ export function decodeDagNode(cid: CID, bytes: Uint8Array): DagNode {
   return {
     links,
     content: isFile ? (meta?.data?.byteLength ?? 0) : 0,
-    ...(meta?.type === 'file' && { fileSize: Number(meta.fileSize()) })
+    ...(meta?.type === 'file' && { fileSize: Number(meta.fileSize()) }),
+    ...(isFile && {
+      data: meta?.data ?? new Uint8Array(0),
+      blockSizes: (meta?.blockSizes ?? []).map(Number)
+    })
   }
 }
 

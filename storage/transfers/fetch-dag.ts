@@ -1,13 +1,13 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
+import { WantType } from '../../protocols/bitswap/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import { type Logger, silentLogger } from '../../protocols/common/logger.js'
 import { parseCid } from '../files/cid.js'
 import { DEFAULT_FETCH_TIMEOUT_MS } from '../files/constants.js'
 import { FetchTimeoutError } from '../files/errors.js'
 import { IdleTimeout } from '../files/idle-timeout.js'
-import { sendWants, WANT_BLOCK } from './bitswap-access.js'
 import { type BlockExchange, blockKey, type ExchangeClient, exchangeOf } from './block-exchange.js'
 import {
   DHT_LOOKUP_DELAY_MS,
@@ -15,7 +15,7 @@ import {
   FETCH_WINDOW_BLOCKS,
   WANT_CHECK_INTERVAL_MS
 } from './constants.js'
-import { type DagLink, decodeDagNode, isRawLeaf } from './dag.js'
+import { type DagLink, type DagNode, decodeDagNode, isRawLeaf } from './dag.js'
 import { BlockUnavailableError } from './errors.js'
 import { FetchMeter, type FetchProgress } from './progress.js'
 import { ProviderFinder } from './providers.js'
@@ -26,6 +26,13 @@ export interface FetchDagOptions {
   /** Fail with ERR_FETCH_TIMEOUT when no block arrives for this long (default 30 s). */
   timeoutMs?: number
   onProgress?: (progress: FetchProgress) => void
+  /**
+   * When the root is a UnixFS file (or a raw block): called with each piece of its content and
+   * where it goes in the file, as blocks arrive or are found stored, so a caller can write the
+   * file during the fetch. The fetch ends after every call's promise settled. A block that
+   * occurs twice in the file is handed over once; callers check they got `bytes` in all.
+   */
+  onContent?: (bytes: Uint8Array, offset: number) => Promise<void>
   logger?: Logger
 }
 
@@ -70,6 +77,8 @@ class DagFetch implements ExchangeClient {
   readonly #book = new WantBook(FETCH_WINDOW_BLOCKS)
   readonly #seen = new Set<string>()
   readonly #sources: Record<string, number> = {}
+  /** Where in the file each content block goes (onContent only; the root is at 0). */
+  readonly #offsets = new Map<string, number>()
   readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
   #work = 0
   #finished = false
@@ -100,6 +109,7 @@ class DagFetch implements ExchangeClient {
     }, DHT_LOOKUP_DELAY_MS)
     try {
       if (signals.some((s) => s.aborted)) throw this.#abortReason()
+      if (this.#opts.onContent !== undefined) this.#offsets.set(blockKey(this.#root), 0)
       this.#visit([{ cid: this.#root }])
       this.#finder.probeConnected()
       return await done
@@ -171,7 +181,7 @@ class DagFetch implements ExchangeClient {
         const stored = await Promise.all(group.map((link) => store.has(link.cid)))
         for (const [j, link] of group.entries()) {
           if (!stored[j]) this.#book.add(link.cid, blockKey(link.cid))
-          else if (isRawLeaf(link.cid) && link.size !== undefined) {
+          else if (isRawLeaf(link.cid) && link.size !== undefined && !this.#offsets.has(blockKey(link.cid))) {
             this.#meter.bytes += link.size
             this.#meter.blocks++
           } else {
@@ -185,9 +195,11 @@ class DagFetch implements ExchangeClient {
     })
   }
 
-  /** A block is in the blockstore: count it and walk its children. */
+  /** A block is in the blockstore: count it, hand over its content and walk its children. */
   #stored(cid: CID, bytes: Uint8Array, fetched: boolean): void {
     const node = decodeDagNode(cid, bytes)
+    const offset = this.#offsets.get(blockKey(cid))
+    if (offset !== undefined) this.#content(node, offset)
     if (cid.equals(this.#root) && node.fileSize !== undefined) this.#meter.totalBytes = node.fileSize
     this.#meter.bytes += node.content
     this.#meter.blocks++
@@ -199,6 +211,20 @@ class DagFetch implements ExchangeClient {
     if (node.links.length > 0) this.#visit(node.links)
   }
 
+  /** Passes a file block's own content to onContent and places its children in the file. */
+  #content(node: DagNode, offset: number): void {
+    const onContent = this.#opts.onContent
+    if (onContent === undefined || node.data === undefined) return
+    const data = node.data
+    if (data.byteLength > 0) this.#track(() => onContent(data, offset))
+    let at = offset + data.byteLength
+    for (const [i, link] of node.links.entries()) {
+      const key = blockKey(link.cid)
+      if (!this.#offsets.has(key)) this.#offsets.set(key, at)
+      at += node.blockSizes?.[i] ?? 0
+    }
+  }
+
   #dispatch(): void {
     if (this.#finished) return
     // a whole batch at once (or what is left at the end of the DAG)
@@ -206,20 +232,19 @@ class DagFetch implements ExchangeClient {
     if (free < FETCH_BATCH_BLOCKS && this.#book.inflightCount > 0) return
     for (const [peer, wants] of this.#book.assign(this.#allowed, FETCH_BATCH_BLOCKS)) {
       for (const w of wants) this.#exchange.asked(this, peer, w.cid)
-      sendWants(
-        this.#exchange.bitswap,
-        peer,
-        wants.map((w) => w.cid),
-        WANT_BLOCK,
-        { signal: this.#stop.signal }
-      ).catch((err: unknown) => {
-        if (this.#finished) return
-        this.#log.debug('sending wants failed; asking other providers', {
-          peer: peer.toString(),
-          error: describeError(err)
+      this.#exchange.wire
+        .sendWants(
+          peer,
+          wants.map((w) => ({ cid: w.cid, wantType: WantType.WantBlock }))
+        )
+        .catch((err: unknown) => {
+          if (this.#finished) return
+          this.#log.debug('sending wants failed; asking other providers', {
+            peer: peer.toString(),
+            error: describeError(err)
+          })
+          this.onPeerGone(peer)
         })
-        this.onPeerGone(peer)
-      })
     }
   }
 

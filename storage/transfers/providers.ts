@@ -2,9 +2,9 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromCID } from '@libp2p/peer-id'
 import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
+import { WantType } from '../../protocols/bitswap/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
-import { sendWants, WANT_HAVE } from './bitswap-access.js'
 import type { BlockExchange, ExchangeClient } from './block-exchange.js'
 import { DHT_MAX_PROVIDERS, PROBE_INTERVAL_MS } from './constants.js'
 
@@ -53,12 +53,12 @@ export class ProviderFinder {
     if (!force && now - (this.#probedAt.get(id) ?? 0) < PROBE_INTERVAL_MS) return
     this.#probedAt.set(id, now)
     this.#exchange.asked(this.#client, peer, this.#root)
-    sendWants(this.#exchange.bitswap, peer, [this.#root], WANT_HAVE, { signal: this.#signal }).catch(
-      (err: unknown) => {
+    this.#exchange.wire
+      .sendWants(peer, [{ cid: this.#root, wantType: WantType.WantHave }])
+      .catch((err: unknown) => {
         // peers that do not speak bitswap (a bare super-peer) land here
         this.#log.debug('could not ask a peer for the root', { peer: id, error: describeError(err) })
-      }
-    )
+      })
   }
 
   /** Starts a DHT lookup for the root unless one runs or one ended within PROBE_INTERVAL_MS. */

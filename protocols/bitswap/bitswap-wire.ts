@@ -1,0 +1,190 @@
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { RateLimiter } from '@libp2p/utils'
+import { CID } from 'multiformats/cid'
+import { describeError } from '../common/errors.js'
+import type { Logger } from '../common/logger.js'
+import {
+  BITSWAP_MAX_INBOUND_STREAMS,
+  BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
+  BITSWAP_MAX_OUTBOUND_STREAMS,
+  BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
+  BITSWAP_MESSAGES_PER_SECOND,
+  BITSWAP_PROTOCOL
+} from './constants.js'
+import { readFrames } from './frames.js'
+import { PeerOutbox } from './outbox.js'
+import type { BitswapMessage } from './pb/bitswap.js'
+import { BitswapServer, type BlockSource } from './server.js'
+import {
+  BlockPresenceType,
+  decodeMessage,
+  encodeWantsFrame,
+  type OutgoingWant,
+  receivedBlockCid
+} from './wire.js'
+
+/** A block that arrived; `cid` is the hash of `block`, so it is always the block's true CID. */
+export interface ReceivedBlock {
+  sender: PeerId
+  cid: CID
+  block: Uint8Array
+}
+
+/** A peer saying it holds (HAVE) or does not hold (DONT_HAVE) a block. */
+export interface ReceivedPresence {
+  sender: PeerId
+  cid: CID
+  has: boolean
+}
+
+export interface BitswapWireEvents {
+  block: CustomEvent<ReceivedBlock>
+  presence: CustomEvent<ReceivedPresence>
+}
+
+/**
+ * helia's own want list (@helia/bitswap), which still fetches the blocks helia asks the
+ * network for (a UnixFS read that is not offline): it sends its wants itself and is handed
+ * the blocks and presences that arrive while it wants something.
+ */
+export interface HeliaWantList {
+  readonly wants: Map<string, unknown>
+  receiveMessage(connection: Connection, message: BitswapMessage): Promise<void>
+}
+
+export interface BitswapWireInit {
+  libp2p: Libp2p
+  blocks: BlockSource
+  heliaWants?: HeliaWantList
+  log: Logger
+}
+
+/**
+ * Standard bitswap 1.2.0 on the node's libp2p, the wire under every transfer: reads every
+ * inbound bitswap message (size-limited, rate-limited per peer, idle streams closed), answers
+ * wants through the BitswapServer, and emits the blocks and presences that arrive. Messages
+ * go out on one long-lived stream per peer (PeerOutbox), and blocks are framed without being
+ * copied. Any bitswap 1.2.0 peer (helia, kubo) can fetch from it and serve it.
+ */
+export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
+  readonly server: BitswapServer
+  readonly #libp2p: Libp2p
+  readonly #heliaWants?: HeliaWantList
+  readonly #log: Logger
+  readonly #outboxes = new Map<string, PeerOutbox>()
+  readonly #limiter = new RateLimiter({ points: 2 * BITSWAP_MESSAGES_PER_SECOND, duration: 2 })
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => this.#peerGone(evt.detail)
+  #running = false
+
+  constructor(init: BitswapWireInit) {
+    super()
+    this.#libp2p = init.libp2p
+    this.#heliaWants = init.heliaWants
+    this.#log = init.log
+    this.server = new BitswapServer(init.blocks, (peer) => this.#outbox(peer), init.log)
+  }
+
+  /** Takes the bitswap protocol over (from helia's bitswap, if it registered it). */
+  async start(): Promise<void> {
+    await this.#libp2p.unhandle(BITSWAP_PROTOCOL)
+    await this.#libp2p.handle(BITSWAP_PROTOCOL, (stream, connection) => this.#onStream(stream, connection), {
+      maxInboundStreams: BITSWAP_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: BITSWAP_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: true
+    })
+    this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    this.#running = true
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
+    await this.#libp2p.unhandle(BITSWAP_PROTOCOL)
+    this.server.stop()
+    for (const outbox of this.#outboxes.values()) outbox.close()
+    this.#outboxes.clear()
+  }
+
+  /** Sends wants to one peer (asking for DONT_HAVE); resolves once its stream took them. */
+  async sendWants(peer: PeerId, wants: OutgoingWant[]): Promise<void> {
+    await this.#outbox(peer).send(encodeWantsFrame(wants))
+  }
+
+  #outbox(peer: PeerId): PeerOutbox {
+    const id = peer.toString()
+    let outbox = this.#outboxes.get(id)
+    if (outbox === undefined) {
+      outbox = new PeerOutbox(this.#libp2p, peer)
+      this.#outboxes.set(id, outbox)
+    }
+    return outbox
+  }
+
+  #peerGone(peer: PeerId): void {
+    if (this.#libp2p.getConnections(peer).length > 0) return
+    this.server.peerGone(peer)
+    const id = peer.toString()
+    this.#outboxes.get(id)?.close()
+    this.#outboxes.delete(id)
+  }
+
+  #onStream(stream: Stream, connection: Connection): void {
+    void this.#read(stream, connection)
+  }
+
+  async #read(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer
+    let limited = 0
+    try {
+      for await (const frame of readFrames(
+        stream,
+        BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
+        BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS
+      )) {
+        if (!this.#running) break
+        try {
+          this.#limiter.consume(peer.toString())
+        } catch {
+          if (limited++ === 0)
+            this.#log.debug('bitswap messages over the rate limit dropped', { peer: peer.toString() })
+          continue
+        }
+        this.#receive(connection, decodeMessage(frame))
+      }
+      await stream.close().catch(() => {})
+    } catch (err) {
+      this.#log.debug('bitswap stream dropped', { peer: peer.toString(), error: describeError(err) })
+      stream.abort(err as Error)
+    }
+  }
+
+  #receive(connection: Connection, message: BitswapMessage): void {
+    const sender = connection.remotePeer
+    if (message.wantlist !== undefined) this.server.receiveWantlist(sender, message.wantlist)
+    for (const { prefix, data } of message.blocks) {
+      const cid = receivedBlockCid(prefix, data)
+      if (cid === undefined) continue
+      this.safeDispatchEvent('block', { detail: { sender, cid, block: data } })
+    }
+    for (const presence of message.blockPresences) {
+      let cid: CID
+      try {
+        cid = CID.decode(presence.cid)
+      } catch {
+        continue
+      }
+      const has = presence.type === BlockPresenceType.HaveBlock
+      this.safeDispatchEvent('presence', { detail: { sender, cid, has } })
+    }
+    const answers = message.blocks.length > 0 || message.blockPresences.length > 0
+    if (answers && this.#heliaWants !== undefined && this.#heliaWants.wants.size > 0) {
+      this.#heliaWants
+        .receiveMessage(connection, { ...message, wantlist: undefined })
+        .catch((err: unknown) => {
+          this.#log.debug('helia could not take a bitswap message', { error: describeError(err) })
+        })
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Stream } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { BitswapMessageError } from './errors.js'
+import { readVarint } from './varint.js'
+
+/**
+ * The length-prefixed messages arriving on `stream`, each as one contiguous buffer (a copy
+ * only when it spans several chunks). A length over `maxBytes` fails before anything of it
+ * is buffered; so do a truncated last message and `idleMs` without a byte.
+ */
+export async function* readFrames(
+  stream: Stream,
+  maxBytes: number,
+  idleMs: number
+): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8ArrayList()
+  const idle = setTimeout(() => stream.abort(new BitswapMessageError(`no message for ${idleMs} ms`)), idleMs)
+  try {
+    for await (const chunk of stream) {
+      idle.refresh()
+      buffer.append(chunk)
+      while (buffer.byteLength > 0) {
+        const length = readVarint((i) => (i < buffer.byteLength ? buffer.get(i) : undefined), 0)
+        if (length === undefined) break
+        if (length.value > maxBytes) {
+          throw new BitswapMessageError(
+            `a message of ${length.value} bytes is over the ${maxBytes}-byte limit`
+          )
+        }
+        const end = length.length + length.value
+        if (buffer.byteLength < end) break
+        const frame = buffer.subarray(length.length, end)
+        buffer.consume(end)
+        yield frame
+      }
+    }
+    if (buffer.byteLength > 0) throw new BitswapMessageError('the stream ended inside a message')
+  } finally {
+    clearTimeout(idle)
+  }
+}

@@ -1,0 +1,5 @@
+export * from './bitswap-wire.js'
+export * from './constants.js'
+export { BitswapMessageError } from './errors.js'
+export type { BlockSource } from './server.js'
+export { blockKey, type OutgoingWant, WantType } from './wire.js'
