@@ -67,3 +67,54 @@ export async function writeFileAtomically(
   }
   return written
 }
+
+/**
+ * A file written out of order (each piece at its offset) into a temporary file next to
+ * `dest`, then synced and renamed onto `dest` by `commit`, or removed by `discard`.
+ */
+export class PositionalFile {
+  readonly dest: string
+  readonly #tmp: string
+  readonly #handle: FileHandle
+  /** Bytes written so far, summed over pieces. */
+  written = 0
+
+  private constructor(dest: string, tmp: string, handle: FileHandle) {
+    this.dest = dest
+    this.#tmp = tmp
+    this.#handle = handle
+  }
+
+  static async open(dest: string): Promise<PositionalFile> {
+    await onDisk(dest, () => mkdir(dirname(dest), { recursive: true }))
+    const tmp = partialPath(dest)
+    return new PositionalFile(dest, tmp, await onDisk(dest, () => open(tmp, 'wx', 0o644)))
+  }
+
+  async write(bytes: Uint8Array, offset: number): Promise<void> {
+    let done = 0
+    while (done < bytes.byteLength) {
+      const { bytesWritten } = await onDisk(this.dest, () =>
+        this.#handle.write(bytes, done, bytes.byteLength - done, offset + done)
+      )
+      done += bytesWritten
+    }
+    this.written += bytes.byteLength
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await onDisk(this.dest, () => this.#handle.sync())
+      await this.#handle.close()
+      await onDisk(this.dest, () => rename(this.#tmp, this.dest))
+    } catch (err) {
+      await this.discard()
+      throw err
+    }
+  }
+
+  async discard(): Promise<void> {
+    await this.#handle.close().catch(() => {})
+    await rm(this.#tmp, { force: true }).catch(() => {})
+  }
+}

@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 import { isRynusError } from '../../protocols/common/errors.js'
 import { readLocalFile } from '../assets/local-read.js'
 import { fetchDag } from '../transfers/fetch-dag.js'
-import { onDisk, partialPath, writeFileAtomically } from './atomic-write.js'
+import { onDisk, PositionalFile, partialPath, writeFileAtomically } from './atomic-write.js'
 import { parseCid } from './cid.js'
 import { DEFAULT_FETCH_TIMEOUT_MS } from './constants.js'
 import {
@@ -49,7 +49,7 @@ class Fetch {
    * Unless offline, fetches every missing block of the DAG into the blockstore (a bounded
    * window of wants over bitswap, several providers, resumable), reporting progress per block.
    */
-  async prefetch(): Promise<void> {
+  async prefetch(into?: PositionalFile): Promise<void> {
     if (this.opts.offline === true) return
     await fetchDag(this.helia, this.cid, {
       signal: this.signal,
@@ -57,7 +57,8 @@ class Fetch {
       onProgress: (p) => {
         this.idle.touch()
         this.opts.onProgress?.({ ...p, phase: 'fetch' })
-      }
+      },
+      ...(into !== undefined && { onContent: (bytes, offset) => into.write(bytes, offset) })
     })
   }
 
@@ -110,17 +111,28 @@ export async function exportToFile(
   opts: ExportOptions = {}
 ): Promise<ExportResult> {
   const fetch = new Fetch(helia, cid, opts)
+  // fetched content is written to the file as it arrives, not read back after the fetch
+  const early = opts.offline === true ? undefined : await PositionalFile.open(destPath)
   try {
-    await fetch.prefetch()
+    await fetch.prefetch(early)
     const stat = await fetch.stat(fetch.cid)
     if (stat.type === 'directory') {
       throw new NotAFileError(fetch.cid.toString(), 'it is a folder; fetch it with exportDirectory')
     }
     if (stat.unixfs?.type === 'symlink')
       throw new NotAFileError(fetch.cid.toString(), 'it is a symbolic link')
-    const size = await writeFileAtomically(destPath, fetch.content(fetch.cid, Number(stat.size)), () => {})
-    return { cid: fetch.cid.toString(), size }
+    const size = Number(stat.size)
+    if (early !== undefined && early.written === size) {
+      await early.commit()
+      opts.onProgress?.({ bytes: size, totalBytes: size, phase: 'write' })
+      return { cid: fetch.cid.toString(), size }
+    }
+    // a block that occurs twice in the file was handed over once: write it all from the store
+    await early?.discard()
+    const written = await writeFileAtomically(destPath, fetch.content(fetch.cid, size), () => {})
+    return { cid: fetch.cid.toString(), size: written }
   } catch (err) {
+    await early?.discard()
     throw fetch.failure(err)
   } finally {
     fetch.idle.clear()
