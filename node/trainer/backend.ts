@@ -2,11 +2,27 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
-import * as tfjs from '@tensorflow/tfjs'
-import * as wasm from '@tensorflow/tfjs-backend-wasm'
-import { registerMissingWasmKernels } from './wasm-kernels.js'
+import type * as tfjs from '@tensorflow/tfjs'
 
 export type Tf = typeof tfjs
+
+/**
+ * tfjs, its wasm backend and our extra kernels, loaded on first use: a node that never
+ * trains or verifies a model does not carry them (about 40 MB of heap, and a larger heap
+ * every garbage collection has to walk).
+ */
+async function loadTfjs(): Promise<{
+  tfjs: Tf
+  wasm: typeof import('@tensorflow/tfjs-backend-wasm')
+  registerMissingWasmKernels: () => void
+}> {
+  const [tfjs, wasm, kernels] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('@tensorflow/tfjs-backend-wasm'),
+    import('./wasm-kernels.js')
+  ])
+  return { tfjs, wasm, registerMissingWasmKernels: kernels.registerMissingWasmKernels }
+}
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 
 /** Which tfjs backend ran a job, for progress and results. */
@@ -61,6 +77,7 @@ async function tryNative(name: BackendName, module: string, skipped: string[]): 
 }
 
 async function startWasm(threads: number): Promise<BackendInfo | undefined> {
+  const { tfjs, wasm, registerMissingWasmKernels } = await loadTfjs()
   wasm.setWasmPaths(wasmBinariesDir())
   wasm.setThreadsCount(threads)
   registerMissingWasmKernels()
@@ -83,6 +100,7 @@ async function startWasm(threads: number): Promise<BackendInfo | undefined> {
 export async function selectBackend(
   opts: { force?: BackendName; threads?: number } = {}
 ): Promise<SelectedBackend> {
+  const { tfjs } = await loadTfjs()
   // tfjs nags about tfjs-node on stdout-adjacent streams; PROD turns its warnings off
   tfjs.env().set('PROD', true)
   const skipped: string[] = []

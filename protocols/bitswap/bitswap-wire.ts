@@ -164,9 +164,12 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     const sender = connection.remotePeer
     if (message.wantlist !== undefined) this.server.receiveWantlist(sender, message.wantlist)
     for (const { prefix, data } of message.blocks) {
-      const cid = receivedBlockCid(prefix, data)
-      if (cid === undefined) continue
-      this.safeDispatchEvent('block', { detail: { sender, cid, block: data } })
+      receivedBlockCid(prefix, data).then(
+        (cid) => {
+          if (cid !== undefined) this.safeDispatchEvent('block', { detail: { sender, cid, block: data } })
+        },
+        (err: unknown) => this.#log.debug('could not hash a received block', { error: describeError(err) })
+      )
     }
     for (const presence of message.blockPresences) {
       let cid: CID

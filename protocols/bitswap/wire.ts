@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { base64 } from 'multiformats/bases/base64'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -124,23 +123,28 @@ export function decodeMessage(bytes: Uint8Array): BitswapMessage {
 /**
  * The CID of a received block: its prefix with the hash of its bytes. A block's CID is thus
  * always what its bytes hash to; undefined for a hash function this node does not use (only
- * sha2-256, whole digests) or a malformed prefix.
+ * sha2-256, whole digests) or a malformed prefix. The hash runs on libuv's thread pool
+ * (WebCrypto), not on the thread that reads the network: at ~1.5 ms per MiB it was a tenth of
+ * a fetching node's main-thread time.
  */
-export function receivedBlockCid(prefix: Uint8Array, data: Uint8Array): CID | undefined {
+export async function receivedBlockCid(prefix: Uint8Array, data: Uint8Array): Promise<CID | undefined> {
+  let offset = 0
+  const next = (): number | undefined => {
+    const read = readVarint((i) => prefix[i], offset)
+    if (read !== undefined) offset += read.length
+    return read?.value
+  }
+  let fields: Array<number | undefined>
   try {
-    let offset = 0
-    const next = (): number => {
-      const read = readVarint((i) => prefix[i], offset)
-      if (read === undefined) throw new RangeError('short prefix')
-      offset += read.length
-      return read.value
-    }
-    const version = next()
-    const codec = next()
-    const hashCode = next()
-    const hashLength = next()
-    if (hashCode !== sha256.code || hashLength !== 32 || offset !== prefix.byteLength) return undefined
-    const digest = Digest.create(sha256.code, createHash('sha256').update(data).digest())
+    fields = [next(), next(), next(), next()]
+  } catch {
+    return undefined
+  }
+  const [version, codec, hashCode, hashLength] = fields
+  if (version === undefined || codec === undefined || offset !== prefix.byteLength) return undefined
+  if (hashCode !== sha256.code || hashLength !== 32 || version > 1) return undefined
+  const digest = Digest.create(sha256.code, new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)))
+  try {
     return version === 0 ? CID.createV0(digest as Digest.Digest<18, 32>) : CID.createV1(codec, digest)
   } catch {
     return undefined

@@ -7,7 +7,8 @@
  *
  * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
  * BENCH_TRANSFER_BASELINE=1 also times helia's stock exporter (`unixfs.cat`) on 256 MiB (last),
- * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there.
+ * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there,
+ * BENCH_TRANSFER_NODE_FLAGS='--trace-gc' passes node flags to every process.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -31,7 +32,8 @@ interface Peer {
 
 function startPeer(args: string[] = []): Promise<Peer> {
   const dir = process.env.BENCH_TRANSFER_PROF_DIR
-  const extra = dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
+  const flags = process.env.BENCH_TRANSFER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
+  const extra = [...flags, ...(dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])]
   const child = fork(PEER, args, { stdio: 'inherit', execArgv: extra })
   let pending: ((m: PeerReply) => void) | undefined
   child.on('message', (m: PeerReply) => pending?.(m))
