@@ -143,7 +143,10 @@ export async function receivedBlockCid(prefix: Uint8Array, data: Uint8Array): Pr
   const [version, codec, hashCode, hashLength] = fields
   if (version === undefined || codec === undefined || offset !== prefix.byteLength) return undefined
   if (hashCode !== sha256.code || hashLength !== 32 || version > 1) return undefined
-  const digest = Digest.create(sha256.code, new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)))
+  const digest = Digest.create(
+    sha256.code,
+    new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>))
+  )
   try {
     return version === 0 ? CID.createV0(digest as Digest.Digest<18, 32>) : CID.createV1(codec, digest)
   } catch {

@@ -1,22 +1,21 @@
 /**
  * Block wants outstanding at once for one fetch, over all its providers: two batches, so a
  * provider reads the next batch while it sends this one. Each want is at most one 1 MiB block
- * in flight, so this also bounds what a fetch holds on the wire. `npm run bench:transfer` on
- * a shared 2-core box showed no gain from 64 over 32, and 16 or 8 were not reliably faster.
+ * in flight, so this also bounds what a fetch holds on the wire. `npm run bench:transfer`
+ * (1 GiB, one provider, 2-core box): 32 gave 81 MB/s at a 344 MB peak RSS, 16 gave 85 MB/s at
+ * 296 MB, 8 gave 80 MB/s at 276 MB.
  */
-export const FETCH_WINDOW_BLOCKS = 32
+export const FETCH_WINDOW_BLOCKS = 16
 
 /** Most wants outstanding at one provider; a single provider may take the whole window. */
-export const PEER_WINDOW_BLOCKS = 32
+export const PEER_WINDOW_BLOCKS = 16
 
 /**
- * Wants go out in batches of this many, each batch to one provider (the least loaded). Every
- * bitswap message opens a stream, and every stream costs both sides a peer-store write, a
- * protocol negotiation and, at the provider, one pass reading blocks and one reply stream;
- * batches keep that per 16 MiB rather than per block, with one provider or several.
- * Two batches fill the window, so a provider reads the next batch while sending this one.
+ * Wants go out in batches of this many, each batch to one provider (the least loaded), so
+ * several providers each stream a run of blocks rather than interleaving single ones. Two
+ * batches fill the window, so a provider reads the next batch while sending this one.
  */
-export const FETCH_BATCH_BLOCKS = 16
+export const FETCH_BATCH_BLOCKS = 8
 
 /**
  * A want one provider has not answered for this long is given to another provider (and this
