@@ -9,6 +9,7 @@ import type { Logger } from '../../protocols/common/logger.js'
 import type { NodeConfig } from '../config/config.js'
 import { configPath } from '../config/load.js'
 import { API_TOKEN_FILE, ensureDataDir, loadOrCreateApiToken, loadOrCreatePeerKey } from '../data-dir.js'
+import { NODE_RUNTIME_FLAGS } from '../runtime-flags.js'
 import { DEVNET_NODES, type DevnetNodeSpec, devnetConfig } from './plan.js'
 
 export interface DevnetOptions {
@@ -135,10 +136,14 @@ export class Devnet {
 
   private spawnNode(node: DevnetNode): void {
     const log = createWriteStream(join(node.dataDir, 'node.log'), { flags: 'a' })
-    const child = spawn(process.execPath, [this.opts.binPath, 'start', '--data-dir', node.dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RYNUS_LOG_LEVEL: process.env.RYNUS_LOG_LEVEL ?? 'info' }
-    })
+    const child = spawn(
+      process.execPath,
+      [...NODE_RUNTIME_FLAGS, this.opts.binPath, 'start', '--data-dir', node.dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, RYNUS_LOG_LEVEL: process.env.RYNUS_LOG_LEVEL ?? 'info' }
+      }
+    )
     child.stdout.pipe(log)
     child.stderr.pipe(log)
     const lastLines: string[] = []

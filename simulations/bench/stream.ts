@@ -7,6 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { connect, createServer } from 'node:net'
 import { multiaddr } from '@multiformats/multiaddr'
+import { NODE_RUNTIME_FLAGS } from '../../node/runtime-flags.js'
 import { RynusNode } from '../../node/rynus-node.js'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { loopbackConfig, removeTempDirs, tempDataDir } from '../e2e/harness.js'
@@ -21,7 +22,10 @@ const CHUNK = Number(process.env.BENCH_STREAM_CHUNK_KIB ?? 256) * 1024
 type ChildMessage = { ready: string } | { received: number }
 
 function startChild(mode: 'tcp' | 'libp2p'): Promise<{ child: ChildProcess; address: string }> {
-  const child = fork(new URL(import.meta.url).pathname, ['--child', mode], { stdio: 'inherit' })
+  const child = fork(new URL(import.meta.url).pathname, ['--child', mode], {
+    stdio: 'inherit',
+    execArgv: NODE_RUNTIME_FLAGS
+  })
   return new Promise((resolve, reject) => {
     child.once('message', (m: ChildMessage) => {
       if ('ready' in m) resolve({ child, address: m.ready })

@@ -13,6 +13,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { NODE_RUNTIME_FLAGS } from '../../node/runtime-flags.js'
 import type { PeerReply, PeerRequest } from '../lib/transfer-peer.js'
 
 const MIB = 1024 * 1024
@@ -33,7 +34,11 @@ interface Peer {
 function startPeer(args: string[] = []): Promise<Peer> {
   const dir = process.env.BENCH_TRANSFER_PROF_DIR
   const flags = process.env.BENCH_TRANSFER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
-  const extra = [...flags, ...(dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])]
+  const extra = [
+    ...NODE_RUNTIME_FLAGS,
+    ...flags,
+    ...(dir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])
+  ]
   const child = fork(PEER, args, { stdio: 'inherit', execArgv: extra })
   let pending: ((m: PeerReply) => void) | undefined
   child.on('message', (m: PeerReply) => pending?.(m))

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { defaultConfig, type NodeConfig } from '../../node/config/config.js'
 import { validateConfig } from '../../node/config/load.js'
 import { createLogger } from '../../node/logger.js'
+import { NODE_RUNTIME_FLAGS } from '../../node/runtime-flags.js'
 import { RynusNode } from '../../node/rynus-node.js'
 import type { Logger, LogLevel } from '../../protocols/common/logger.js'
 import { silentLogger } from '../../protocols/common/logger.js'
@@ -118,7 +119,7 @@ export interface CliRun {
 /** Runs the real `rynus-node` CLI in its own process (logs at warn) and collects its output. */
 export function runCli(args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, CLI_BIN, ...args], {
       env: { ...process.env, RYNUS_LOG_LEVEL: 'warn' }
     })
     let stdout = ''

@@ -1,21 +1,22 @@
 /**
- * Block wants outstanding at once for one fetch, over all its providers: two batches, so a
- * provider reads the next batch while it sends this one. Each want is at most one 1 MiB block
- * in flight, so this also bounds what a fetch holds on the wire. `npm run bench:transfer`
- * (1 GiB, one provider, 2-core box): 32 gave 81 MB/s at a 344 MB peak RSS, 16 gave 85 MB/s at
- * 296 MB, 8 gave 80 MB/s at 276 MB.
+ * Blocks one fetch has in hand at once, over all its providers: wanted and not yet arrived, or
+ * arrived and not yet stored (so a disk slower than the network holds the fetch back rather
+ * than filling memory). Each is at most one 1 MiB block, so this bounds what a fetch holds.
+ * `npm run bench:transfer`, 1 GiB on a 2-core box: 32 gave 94 MB/s from one provider and 104
+ * from three at a 262–272 MB peak RSS; 24 gave 92 and 92 at 261–273; 16 gave 74 and 69 at
+ * 242–251 (each the same run's figures).
  */
-export const FETCH_WINDOW_BLOCKS = 16
+export const FETCH_WINDOW_BLOCKS = 32
 
 /** Most wants outstanding at one provider; a single provider may take the whole window. */
-export const PEER_WINDOW_BLOCKS = 16
+export const PEER_WINDOW_BLOCKS = 32
 
 /**
  * Wants go out in batches of this many, each batch to one provider (the least loaded), so
  * several providers each stream a run of blocks rather than interleaving single ones. Two
  * batches fill the window, so a provider reads the next batch while sending this one.
  */
-export const FETCH_BATCH_BLOCKS = 8
+export const FETCH_BATCH_BLOCKS = 16
 
 /**
  * A want one provider has not answered for this long is given to another provider (and this

@@ -7,7 +7,7 @@ import type { CID } from 'multiformats/cid'
 import { CHUNK_SIZE_BYTES } from '../files/constants.js'
 import { exportToFile, importBytes } from '../files/index.js'
 import { exchangeOf } from './block-exchange.js'
-import { BAD_PEER_TAG } from './constants.js'
+import { BAD_PEER_TAG, FETCH_WINDOW_BLOCKS } from './constants.js'
 import { fetchDag } from './fetch-dag.js'
 import type { FetchProgress } from './progress.js'
 import { type BlocksNode, startBlocksNode, warningsLogger } from './testing.js'
@@ -140,6 +140,32 @@ describe('fetchDag between nodes on loopback', () => {
     await importBytes(honest.helia, other)
     const next = await fetchDag(fetcher.helia, second)
     assert.deepEqual(Object.keys(next.sources), [honest.libp2p.peerId.toString()])
+  })
+
+  it('holds at most FETCH_WINDOW_BLOCKS blocks in memory when the disk is slower than the network', async () => {
+    const data = randomBytes(80 * MiB)
+    const { nodes, cid } = await providers(1, data)
+    const fetcher = await startBlocksNode()
+    started.push(...nodes, fetcher)
+    await connect(fetcher, nodes[0])
+    // a slow disk: one write at a time, 15 ms each (about 70 MB/s)
+    let tail = Promise.resolve()
+    let waiting = 0
+    let mostWaiting = 0
+    const result = await fetchDag(fetcher.helia, cid, {
+      onContent: () => {
+        waiting++
+        mostWaiting = Math.max(mostWaiting, waiting)
+        tail = tail.then(async () => {
+          await new Promise((r) => setTimeout(r, 15))
+          waiting--
+        })
+        return tail
+      }
+    })
+    assert.equal(result.bytes, data.byteLength)
+    assert.ok(mostWaiting <= FETCH_WINDOW_BLOCKS, `${mostWaiting} blocks waited for the disk at once`)
+    assert.ok(mostWaiting >= FETCH_WINDOW_BLOCKS / 2, 'the window was used')
   })
 })
 

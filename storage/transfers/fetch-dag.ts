@@ -81,6 +81,8 @@ class DagFetch implements ExchangeClient {
   readonly #offsets = new Map<string, number>()
   readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
   #work = 0
+  /** Blocks received and not yet stored (and written to onContent's file). */
+  #storing = 0
   #finished = false
   #settle?: { resolve: (r: FetchDagResult) => void; reject: (err: unknown) => void }
 
@@ -187,7 +189,7 @@ class DagFetch implements ExchangeClient {
           } else {
             const parts: Uint8Array[] = []
             for await (const part of store.get(link.cid, { offline: true })) parts.push(part)
-            this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
+            await this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
           }
         }
         this.#dispatch()
@@ -196,10 +198,10 @@ class DagFetch implements ExchangeClient {
   }
 
   /** A block is in the blockstore: count it, hand over its content and walk its children. */
-  #stored(cid: CID, bytes: Uint8Array, fetched: boolean): void {
+  async #stored(cid: CID, bytes: Uint8Array, fetched: boolean): Promise<void> {
     const node = decodeDagNode(cid, bytes)
     const offset = this.#offsets.get(blockKey(cid))
-    if (offset !== undefined) this.#content(node, offset)
+    const written = offset !== undefined ? this.#content(node, offset) : undefined
     if (cid.equals(this.#root) && node.fileSize !== undefined) this.#meter.totalBytes = node.fileSize
     this.#meter.bytes += node.content
     this.#meter.blocks++
@@ -209,28 +211,37 @@ class DagFetch implements ExchangeClient {
     }
     this.#meter.tick()
     if (node.links.length > 0) this.#visit(node.links)
+    await written
   }
 
   /** Passes a file block's own content to onContent and places its children in the file. */
-  #content(node: DagNode, offset: number): void {
+  #content(node: DagNode, offset: number): Promise<void> | undefined {
     const onContent = this.#opts.onContent
-    if (onContent === undefined || node.data === undefined) return
+    if (onContent === undefined || node.data === undefined) return undefined
     const data = node.data
-    if (data.byteLength > 0) this.#track(() => onContent(data, offset))
     let at = offset + data.byteLength
     for (const [i, link] of node.links.entries()) {
       const key = blockKey(link.cid)
       if (!this.#offsets.has(key)) this.#offsets.set(key, at)
       at += node.blockSizes?.[i] ?? 0
     }
+    return data.byteLength > 0 ? onContent(data, offset) : undefined
   }
 
   #dispatch(): void {
     if (this.#finished) return
     // a whole batch at once (or what is left at the end of the DAG)
-    const free = FETCH_WINDOW_BLOCKS - this.#book.inflightCount
-    if (free < FETCH_BATCH_BLOCKS && this.#book.inflightCount > 0) return
-    for (const [peer, wants] of this.#book.assign(this.#allowed, FETCH_BATCH_BLOCKS)) {
+    // blocks still being stored count against the window: a disk slower than the network
+    // holds the fetch back instead of piling blocks up in memory
+    const busy = this.#book.inflightCount + this.#storing
+    const free = FETCH_WINDOW_BLOCKS - busy
+    if (free < FETCH_BATCH_BLOCKS && busy > 0) return
+    for (const [peer, wants] of this.#book.assign(
+      this.#allowed,
+      FETCH_BATCH_BLOCKS,
+      Date.now(),
+      this.#storing
+    )) {
       for (const w of wants) this.#exchange.asked(this, peer, w.cid)
       this.#exchange.wire
         .sendWants(
@@ -268,9 +279,14 @@ class DagFetch implements ExchangeClient {
     this.#idle.touch()
     const from = sender.toString()
     this.#sources[from] = (this.#sources[from] ?? 0) + block.byteLength
+    this.#storing++
     this.#track(async () => {
-      await this.#helia.blockstore.put(cid, block)
-      this.#stored(cid, block, true)
+      try {
+        await this.#helia.blockstore.put(cid, block)
+        await this.#stored(cid, block, true)
+      } finally {
+        this.#storing--
+      }
     })
   }
 

@@ -148,14 +148,15 @@ export class WantBook {
   }
 
   /**
-   * Hands out wants up to the window, `batch` at a time to one provider (the least loaded
-   * that may hold them); returns the new wants per provider.
+   * Hands out wants up to the window, less `reserved` places (blocks received and still being
+   * stored), `batch` at a time to one provider (the least loaded that may hold them);
+   * returns the new wants per provider.
    */
-  assign(allowed: PeerFilter = () => true, batch = 1, now = Date.now()): Map<PeerId, Want[]> {
+  assign(allowed: PeerFilter = () => true, batch = 1, now = Date.now(), reserved = 0): Map<PeerId, Want[]> {
     const batches = new Map<PeerId, Want[]>()
     let current: Provider | undefined
     let inBatch = 0
-    while (this.#inflight.size < this.#window) {
+    while (this.#inflight.size + reserved < this.#window) {
       const want = this.#next()
       if (want === undefined) break
       const keep = current !== undefined && inBatch < batch && this.#eligible(current, want.key, allowed)
