@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -12,6 +12,7 @@ import { silentLogger } from '../../protocols/common/logger.js'
 import { createNodeHelia } from '../../storage/blocks/index.js'
 import { importerOptions } from '../../storage/files/importer-options.js'
 import { exportToFile } from '../../storage/files/index.js'
+import { fetchDag } from '../../storage/transfers/index.js'
 import { loopbackConfig, removeTempDirs, tempDataDir } from '../e2e/harness.js'
 import { readReport, receiveAndReport, sendBytes, TRANSFER_PROTOCOL } from './transfer.js'
 
@@ -23,18 +24,46 @@ import { readReport, receiveAndReport, sendBytes, TRANSFER_PROTOCOL } from './tr
  */
 export type PeerRequest =
   | { op: 'import'; mib: number; seed: number }
-  | { op: 'fetch'; cid: string; providers: string[]; engine: 'rynus' | 'helia' }
+  /** `file`: exportToFile (what `assets get -o` does); `store`: fetchDag into the blockstore only; `helia`: helia's unixfs.cat to a file. */
+  | { op: 'fetch'; cid: string; providers: string[]; engine: 'file' | 'store' | 'helia' }
   | { op: 'rss' }
   | { op: 'stream'; to: string; mib: number }
 
 export type PeerReply =
   | { ready: string; dataDir: string }
   | { cid: string; ms: number }
-  | { bytes: number; ms: number; fetchMs?: number }
-  | { maxRssBytes: number; cpuMs: number }
+  | { bytes: number; ms: number }
+  | { maxRssBytes: number; cpuMs: number; threadsMs: ThreadCpu }
   | { error: string }
 
 const MIB = 1024 * 1024
+
+/** CPU time of this process so far by thread kind, ms: JavaScript, libuv's pool (fs, hashing), V8's helpers (GC). */
+export interface ThreadCpu {
+  main: number
+  pool: number
+  v8: number
+}
+
+function threadCpu(): ThreadCpu {
+  const out: ThreadCpu = { main: 0, pool: 0, v8: 0 }
+  const ticks = 1000 / 100 // USER_HZ
+  for (const task of readdirSync('/proc/self/task')) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ms = (Number(fields[11]) + Number(fields[12])) * ticks
+    if (task === String(process.pid)) out.main += ms
+    else if (name.startsWith('libuv')) out.pool += ms
+    else out.v8 += ms
+  }
+  return out
+}
 
 /** `mib` MiB of pseudo-random bytes from `seed` (AES-CTR over zeros), 1 MiB at a time. */
 export async function* seededBytes(mib: number, seed: number): AsyncGenerator<Uint8Array> {
@@ -84,8 +113,9 @@ async function serve(): Promise<void> {
         await Promise.all(req.providers.map((a) => node.libp2p.dial(multiaddr(a))))
         const dest = join(dataDir, 'fetched.bin')
         let bytes = 0
-        let fetchMs: number | undefined
-        if (req.engine === 'helia') {
+        if (req.engine === 'store') {
+          bytes = (await fetchDag(data.helia, req.cid)).bytes
+        } else if (req.engine === 'helia') {
           // the stock path: helia's UnixFS exporter over bitswap, one block after another
           const counted = async function* (): AsyncGenerator<Uint8Array> {
             for await (const chunk of fs.cat(CID.parse(req.cid))) {
@@ -95,20 +125,18 @@ async function serve(): Promise<void> {
           }
           await pipeline(counted, createWriteStream(dest))
         } else {
-          bytes = (
-            await exportToFile(data.helia, req.cid, dest, {
-              onProgress: (p) => {
-                if (p.phase === 'write' && fetchMs === undefined) fetchMs = performance.now() - began
-              }
-            })
-          ).size
+          bytes = (await exportToFile(data.helia, req.cid, dest)).size
         }
         const ms = performance.now() - began
         await rm(dest, { force: true })
-        return { bytes, ms, ...(fetchMs !== undefined && { fetchMs }) }
+        return { bytes, ms }
       }
       const usage = process.resourceUsage()
-      return { maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }
+      return {
+        maxRssBytes: usage.maxRSS * 1024,
+        cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+        threadsMs: threadCpu()
+      }
     })().then(reply, (err: Error) => reply({ error: err.stack ?? String(err) }))
   })
 
