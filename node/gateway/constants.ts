@@ -10,6 +10,8 @@ export const GATEWAY_HEADERS_TIMEOUT_MS = 10_000
 export const GATEWAY_IDLE_SOCKET_TIMEOUT_MS = 30_000
 /** Longest URL path accepted. */
 export const GATEWAY_MAX_PATH_LENGTH = 512
+/** Most path segments after the CID (`/ipfs/<cid>/a/b/c` has three). */
+export const GATEWAY_MAX_PATH_SEGMENTS = 32
 /** Most entries listed for a UnixFS folder. */
 export const GATEWAY_MAX_LISTING_ENTRIES = 10_000
 /** Seconds to wait before retrying when the gateway is busy. */

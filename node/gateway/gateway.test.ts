@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import { unixfs } from '@helia/unixfs'
+import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
 import { silentLogger } from '../../protocols/common/logger.js'
 import { type LocalHelia, startLocalHelia } from '../../storage/blocks/testing.js'
@@ -88,6 +90,58 @@ describe('trustless HTTP gateway over the node blocks', () => {
     assert.equal(post.status, 405)
     assert.equal(post.headers.get('allow'), 'GET, HEAD')
     assert.equal((await fetch(`${base}/ipfs/${cid}?format=tar`)).status, 400)
+  })
+
+  it('follows a path inside a folder, sharded folders too, and proves it in a CAR', async () => {
+    const notes = Buffer.from('rendered on rynus\n')
+    const entries = [
+      { path: 'renders/frame_0001.png', content: image },
+      { path: 'renders/notes.txt', content: notes }
+    ]
+    let folder: CID | undefined
+    for await (const e of unixfs(local.helia).addAll(entries, { wrapWithDirectory: true, rawLeaves: true }))
+      folder = e.cid
+    const res = await fetch(`${base}/ipfs/${folder}/renders/frame_0001.png`)
+    assert.equal(res.status, 200)
+    assert.equal(res.headers.get('content-type'), 'image/png')
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(image))
+    assert.equal(await (await fetch(`${base}/ipfs/${folder}/renders/notes.txt`)).text(), notes.toString())
+
+    // the CAR starts at the folder asked for and holds each step of the path
+    const car = decodeCar(
+      new Uint8Array(await (await fetch(`${base}/ipfs/${folder}/renders/notes.txt?format=car`)).arrayBuffer())
+    )
+    assert.deepEqual(car.roots.map(String), [String(folder)])
+    for (const b of car.blocks) assert.deepEqual(sha256(b.bytes), Buffer.from(b.cid.multihash.digest))
+    let step = car.blocks.find((b) => b.cid.equals(folder!))
+    for (const name of ['renders', 'notes.txt']) {
+      const link = dagPb.decode(step!.bytes).Links.find((l) => l.Name === name)
+      assert.ok(link, `the CAR's ${name} step is there`)
+      step = car.blocks.find((b) => b.cid.equals(link.Hash))
+      assert.ok(step, `the block ${name} leads to is in the CAR`)
+    }
+    assert.ok(Buffer.from(step!.bytes).equals(notes), 'the path ends at the file')
+
+    const missing = await fetch(`${base}/ipfs/${folder}/renders/frame_0002.png`)
+    assert.equal(missing.status, 404)
+    assert.match(await missing.text(), /nothing at/)
+    assert.equal((await fetch(`${base}/ipfs/${folder}/renders/..%2F..`)).status, 400)
+    assert.equal((await fetch(`${base}/ipfs/${cid}/inside`)).status, 404, 'a file has nothing inside it')
+
+    // a folder big enough to be a HAMT shard
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      path: `f_${i}.txt`,
+      content: Buffer.from(`file ${i}`)
+    }))
+    let sharded: CID | undefined
+    for await (const e of unixfs(local.helia).addAll(many, {
+      wrapWithDirectory: true,
+      shardSplitThresholdBytes: 1000
+    }))
+      sharded = e.cid
+    const stat = await unixfs(local.helia).stat(sharded!)
+    assert.equal(stat.unixfs?.type, 'hamt-sharded-directory')
+    assert.equal(await (await fetch(`${base}/ipfs/${sharded}/f_123.txt`)).text(), 'file 123')
   })
 
   it('turns requests away with 503 past its concurrency limit', async () => {

@@ -12,7 +12,7 @@ import {
   GATEWAY_RETRY_AFTER_SECONDS
 } from './constants.js'
 import { parseGatewayRequest } from './request.js'
-import { GatewayAnswer, type ServeContext, serveCar, serveFile, serveRaw } from './responses.js'
+import { GatewayAnswer, resolvePath, type ServeContext, serveCar, serveFile, serveRaw } from './responses.js'
 
 export interface GatewayOptions {
   host: string
@@ -124,7 +124,7 @@ export class TrustlessGateway {
       sendText(
         res,
         200,
-        'Rynus trustless gateway: GET /ipfs/<cid> (?format=raw, ?format=car, or the file itself)'
+        'Rynus trustless gateway: GET /ipfs/<cid>[/<path>] (?format=raw, ?format=car, or the file itself)'
       )
       return
     }
@@ -156,7 +156,8 @@ export class TrustlessGateway {
       res
     }
     try {
-      await SERVE[parsed.format](ctx)
+      await resolvePath(ctx)
+      await SERVE[ctx.req.format](ctx)
     } catch (err) {
       this.fail(res, err, signal)
     } finally {

@@ -1,11 +1,26 @@
 import { CID } from 'multiformats/cid'
-import { CAR_CONTENT_TYPE, GATEWAY_MAX_PATH_LENGTH, RAW_CONTENT_TYPE } from './constants.js'
+import {
+  CAR_CONTENT_TYPE,
+  GATEWAY_MAX_PATH_LENGTH,
+  GATEWAY_MAX_PATH_SEGMENTS,
+  RAW_CONTENT_TYPE
+} from './constants.js'
 
 /** raw: the single block; car: the whole DAG as a CARv1; file: a UnixFS file's bytes (or a folder listing). */
 export type GatewayFormat = 'raw' | 'car' | 'file'
 
 export interface GatewayRequest {
+  /** The CID asked for, or once a path is resolved, the CID the path leads to. */
   cid: CID
+  /** Names after the CID (`/ipfs/<cid>/renders/frame_0001.png`), each one folder step; often none. */
+  path: string[]
+  /**
+   * For a path, the CID before it; with ?format=car the response's root, and the blocks the
+   * path runs through come first, so a client can check every step from the root.
+   */
+  root?: CID
+  /** Blocks read to resolve the path, in order (set by resolvePath). */
+  pathBlocks?: CID[]
   format: GatewayFormat
   /** `?filename=`: the name to offer for the download. */
   filename?: string
@@ -38,7 +53,7 @@ function formatFromAccept(accept: string | undefined): GatewayFormat | GatewayRe
 }
 
 /**
- * Reads `/ipfs/<cid>` with `?format=raw|car` (which wins) or an Accept header naming
+ * Reads `/ipfs/<cid>[/<name>…]` with `?format=raw|car` (which wins) or an Accept header naming
  * application/vnd.ipld.raw or application/vnd.ipld.car. Anything else is a plain download.
  */
 export function parseGatewayRequest(url: URL, accept: string | undefined): GatewayRequest | GatewayRefusal {
@@ -48,12 +63,8 @@ export function parseGatewayRequest(url: URL, accept: string | undefined): Gatew
     return { status: 404, message: 'not found; this gateway serves GET /ipfs/<cid>' }
   }
   if (parts.length < 2) return { status: 400, message: 'give a CID: GET /ipfs/<cid>' }
-  if (parts.length > 2) {
-    return {
-      status: 501,
-      message: 'paths inside a DAG are not served here; ask for the CID of the file itself (GET /ipfs/<cid>)'
-    }
-  }
+  const path = pathSegments(parts.slice(2))
+  if (!Array.isArray(path)) return path
   let cid: CID
   try {
     cid = CID.parse(decodeURIComponent(parts[1]))
@@ -72,10 +83,32 @@ export function parseGatewayRequest(url: URL, accept: string | undefined): Gatew
   const filename = url.searchParams.get('filename') ?? undefined
   return {
     cid,
+    path,
     format,
     filename: filename === '' ? undefined : filename,
     download: url.searchParams.get('download') === 'true'
   }
+}
+
+/** The names of a path inside a DAG, decoded; a refusal for a name no folder entry can have. */
+function pathSegments(raw: string[]): string[] | GatewayRefusal {
+  if (raw.length > GATEWAY_MAX_PATH_SEGMENTS) {
+    return { status: 414, message: `a path of more than ${GATEWAY_MAX_PATH_SEGMENTS} names is not served` }
+  }
+  const names: string[] = []
+  for (const part of raw) {
+    let name: string
+    try {
+      name = decodeURIComponent(part)
+    } catch {
+      return { status: 400, message: `"${part.slice(0, 100)}" is not a valid URL-encoded name` }
+    }
+    if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+      return { status: 400, message: `"${part.slice(0, 100)}" cannot be the name of a folder entry` }
+    }
+    names.push(name)
+  }
+  return names
 }
 
 /** A Content-Disposition header for `name` (ASCII fallback plus the UTF-8 form). */

@@ -88,6 +88,52 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes
 }
 
+/**
+ * Follows `ctx.req.path` from the asked CID through UnixFS folders (HAMT-sharded ones too):
+ * afterwards `ctx.req.cid` is where the path leads, `root` the CID asked for and `pathBlocks`
+ * every block read on the way. A name that is not there answers 404.
+ */
+export async function resolvePath(ctx: ServeContext): Promise<void> {
+  const { cid: root, path } = ctx.req
+  if (path.length === 0) return
+  if (!(await ctx.helia.blockstore.has(root))) throw notStored(root)
+  if (root.code !== dagPb.code) {
+    throw new GatewayAnswer(404, `${root} is not a folder; nothing is inside it at /${path.join('/')}`)
+  }
+  const read: CID[] = []
+  const seen = new Set<string>()
+  const store = ctx.helia.blockstore
+  // the blocks unixfs reads while it walks, in order: the path's proof for a CAR
+  const recording = Object.create(store, {
+    get: {
+      value: (cid: CID, options?: object) => {
+        if (!seen.has(cid.toString())) {
+          seen.add(cid.toString())
+          read.push(cid)
+        }
+        return store.get(cid, options)
+      }
+    }
+  }) as typeof store
+  const fs = unixfs(Object.create(ctx.helia, { blockstore: { value: recording } }) as Helia)
+  let target: CID
+  try {
+    target = (await fs.stat(root, { path: path.join('/'), offline: true, signal: ctx.signal })).cid
+  } catch (err) {
+    const name = (err as Error | undefined)?.name
+    // a missing name, or a file (not a folder) somewhere along the path
+    const nothing = ['DoesNotExistError', 'NotADirectoryError', 'NotFoundError', 'NotUnixFSError']
+    if (name !== undefined && nothing.includes(name)) {
+      throw new GatewayAnswer(
+        404,
+        `nothing at /ipfs/${root}/${path.join('/')}; list the folder at /ipfs/${root}`
+      )
+    }
+    throw err
+  }
+  ctx.req = { ...ctx.req, cid: target, root, pathBlocks: read.filter((c) => !c.equals(target)) }
+}
+
 /** `application/vnd.ipld.raw`: the one block, whatever its codec. */
 export async function serveRaw(ctx: ServeContext): Promise<void> {
   const { cid } = ctx.req
@@ -109,17 +155,24 @@ export async function serveRaw(ctx: ServeContext): Promise<void> {
 
 /** `application/vnd.ipld.car`: the whole DAG as a CARv1, streamed; a block missing midway cuts the response. */
 export async function serveCar(ctx: ServeContext): Promise<void> {
-  const { cid } = ctx.req
+  const { cid, root = cid, pathBlocks = [] } = ctx.req
   if (!(await ctx.helia.blockstore.has(cid))) throw notStored(cid)
-  const etag = `"${cid}.car"`
+  const etag = pathBlocks.length > 0 ? `"${root}/${ctx.req.path.join('/')}.car"` : `"${cid}.car"`
   if (notModified(ctx, etag)) return
   const name = ctx.req.filename ?? `${cid}.car`
-  const blocks = walkDag(ctx.helia, cid, { offline: true, signal: ctx.signal })
+  const helia = ctx.helia
+  const signal = ctx.signal
+  // for a path: the root and the folder blocks it runs through, then the DAG it leads to
+  async function* blocks(): AsyncGenerator<{ cid: CID; bytes: Uint8Array }> {
+    for (const step of pathBlocks)
+      yield { cid: step, bytes: await readBlock(helia, step, { offline: true, signal }) }
+    yield* walkDag(helia, cid, { offline: true, signal })
+  }
   await send(
     ctx,
     200,
     headers(ctx, etag, CAR_RESPONSE_TYPE, { 'content-disposition': contentDisposition('attachment', name) }),
-    ctx.head ? once(new Uint8Array()) : encodeCar([cid], blocks)
+    ctx.head ? once(new Uint8Array()) : encodeCar([root], blocks())
   )
 }
 
