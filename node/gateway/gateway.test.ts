@@ -127,6 +127,17 @@ describe('trustless HTTP gateway over the node blocks', () => {
     assert.match(await missing.text(), /nothing at/)
     assert.equal((await fetch(`${base}/ipfs/${folder}/renders/..%2F..`)).status, 400)
     assert.equal((await fetch(`${base}/ipfs/${cid}/inside`)).status, 404, 'a file has nothing inside it')
+    const beyond = await fetch(`${base}/ipfs/${folder}/renders/frame_0001.png/more`)
+    assert.equal(beyond.status, 404, 'nor does a file inside a folder')
+    // names outside ASCII travel percent-encoded, in the URL and in the CAR's ETag
+    let named: CID | undefined
+    for await (const e of unixfs(local.helia).addAll([{ path: 'über/ß.txt', content: notes }], {
+      wrapWithDirectory: true
+    }))
+      named = e.cid
+    const encoded = `${base}/ipfs/${named}/${encodeURIComponent('über')}/${encodeURIComponent('ß.txt')}`
+    assert.equal(await (await fetch(encoded)).text(), notes.toString())
+    assert.equal((await fetch(`${encoded}?format=car`)).status, 200)
 
     // a folder big enough to be a HAMT shard
     const many = Array.from({ length: 300 }, (_, i) => ({

@@ -118,20 +118,24 @@ export async function resolvePath(ctx: ServeContext): Promise<void> {
   const fs = unixfs(Object.create(ctx.helia, { blockstore: { value: recording } }) as Helia)
   let target: CID
   try {
-    target = (await fs.stat(root, { path: path.join('/'), offline: true, signal: ctx.signal })).cid
+    // unixfs resolves `file/extra` to the file: the path's last folder must be a folder
+    const options = { offline: true as const, signal: ctx.signal }
+    const parentPath = path.slice(0, -1).join('/')
+    const parent = await fs.stat(root, { ...options, ...(parentPath !== '' && { path: parentPath }) })
+    if (parent.type !== 'directory') throw new GatewayAnswer(404, nothingAt(root, path))
+    target = (await fs.stat(root, { ...options, path: path.join('/') })).cid
   } catch (err) {
     const name = (err as Error | undefined)?.name
     // a missing name, or a file (not a folder) somewhere along the path
     const nothing = ['DoesNotExistError', 'NotADirectoryError', 'NotFoundError', 'NotUnixFSError']
-    if (name !== undefined && nothing.includes(name)) {
-      throw new GatewayAnswer(
-        404,
-        `nothing at /ipfs/${root}/${path.join('/')}; list the folder at /ipfs/${root}`
-      )
-    }
+    if (name !== undefined && nothing.includes(name)) throw new GatewayAnswer(404, nothingAt(root, path))
     throw err
   }
   ctx.req = { ...ctx.req, cid: target, root, pathBlocks: read.filter((c) => !c.equals(target)) }
+}
+
+function nothingAt(root: CID, path: string[]): string {
+  return `nothing at /ipfs/${root}/${path.join('/')}; list the folder at /ipfs/${root}`
 }
 
 /** `application/vnd.ipld.raw`: the one block, whatever its codec. */
@@ -157,7 +161,8 @@ export async function serveRaw(ctx: ServeContext): Promise<void> {
 export async function serveCar(ctx: ServeContext): Promise<void> {
   const { cid, root = cid, pathBlocks = [] } = ctx.req
   if (!(await ctx.helia.blockstore.has(cid))) throw notStored(cid)
-  const etag = pathBlocks.length > 0 ? `"${root}/${ctx.req.path.join('/')}.car"` : `"${cid}.car"`
+  const path = ctx.req.path.map(encodeURIComponent).join('/')
+  const etag = pathBlocks.length > 0 ? `"${root}/${path}.car"` : `"${cid}.car"`
   if (notModified(ctx, etag)) return
   const name = ctx.req.filename ?? `${cid}.car`
   const helia = ctx.helia

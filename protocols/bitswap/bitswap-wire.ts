@@ -57,6 +57,11 @@ export interface BitswapWireInit {
   libp2p: Libp2p
   blocks: BlockSource
   heliaWants?: HeliaWantList
+  /**
+   * Whether blocks from this peer are worth hashing: this node asked it for something. Blocks
+   * nobody here asked for are dropped unhashed (unless helia wants something). Default: all.
+   */
+  expectsBlocksFrom?: (peer: PeerId) => boolean
   log: Logger
 }
 
@@ -72,6 +77,8 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
   readonly #libp2p: Libp2p
   readonly #heliaWants?: HeliaWantList
   readonly #log: Logger
+  /** See BitswapWireInit; BlockExchange sets it once it exists. */
+  expectsBlocksFrom: (peer: PeerId) => boolean
   readonly #outboxes = new Map<string, PeerOutbox>()
   readonly #limiter = new RateLimiter({ points: 2 * BITSWAP_MESSAGES_PER_SECOND, duration: 2 })
   readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => this.#peerGone(evt.detail)
@@ -82,6 +89,7 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     this.#libp2p = init.libp2p
     this.#heliaWants = init.heliaWants
     this.#log = init.log
+    this.expectsBlocksFrom = init.expectsBlocksFrom ?? (() => true)
     this.server = new BitswapServer(init.blocks, (peer) => this.#outbox(peer), init.log)
   }
 
@@ -163,7 +171,13 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
   #receive(connection: Connection, message: BitswapMessage): void {
     const sender = connection.remotePeer
     if (message.wantlist !== undefined) this.server.receiveWantlist(sender, message.wantlist)
-    for (const { prefix, data } of message.blocks) {
+    const helia = this.#heliaWants
+    const heliaWants = helia !== undefined && helia.wants.size > 0
+    const hash = message.blocks.length > 0 && (heliaWants || this.expectsBlocksFrom(sender))
+    if (message.blocks.length > 0 && !hash) {
+      this.#log.debug('dropped blocks nobody here asked this peer for', { peer: sender.toString() })
+    }
+    for (const { prefix, data } of hash ? message.blocks : []) {
       receivedBlockCid(prefix, data).then(
         (cid) => {
           if (cid !== undefined) this.safeDispatchEvent('block', { detail: { sender, cid, block: data } })

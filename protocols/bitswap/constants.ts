@@ -38,21 +38,27 @@ export const BITSWAP_MAX_PRESENCES = 4096
 export const BITSWAP_MAX_BLOCKS = 4096
 
 /**
- * An inbound bitswap stream that sends nothing for this long is closed. Rynus peers keep
- * their stream between messages and close it themselves after BITSWAP_OUTBOX_IDLE_MS, so
- * this only ends streams that a peer abandoned.
+ * An inbound bitswap stream that sends nothing for this long is closed, and one message may
+ * take at most this long from its first byte to its last. Rynus peers keep their stream
+ * between messages and close it themselves after BITSWAP_OUTBOX_IDLE_MS, so this only ends
+ * streams that a peer abandoned or trickles into.
  */
 export const BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS = 60_000
 
-/** Our outbound stream to a peer is closed after this long without a message. */
-export const BITSWAP_OUTBOX_IDLE_MS = 20_000
+/**
+ * Our outbound stream to a peer is closed after this long without a message: under the 10 s
+ * after which helia drops an idle inbound bitswap stream, so a message is never written into
+ * a stream the peer is about to reset.
+ */
+export const BITSWAP_OUTBOX_IDLE_MS = 8_000
 
 /** A message we send must be taken by the peer's stream within this long, else it is reset. */
 export const BITSWAP_SEND_TIMEOUT_MS = 30_000
 
 /**
- * Inbound messages per peer per second, as a token bucket with twice this as its burst; a
- * peer sending faster has the excess dropped (a fetch sends a few dozen per second).
+ * Inbound messages with wants per peer per second, counted over 2 s windows; the wants of a
+ * peer sending faster are dropped (a fetch sends a few dozen per second). Messages that only
+ * answer (blocks, presences) are not counted: they come for what this node asked.
  */
 export const BITSWAP_MESSAGES_PER_SECOND = 200
 

@@ -6,7 +6,8 @@ import { readVarint } from './varint.js'
 /**
  * The length-prefixed messages arriving on `stream`, each as one contiguous buffer (a copy
  * only when it spans several chunks). A length over `maxBytes` fails before anything of it
- * is buffered; so do a truncated last message and `idleMs` without a byte.
+ * is buffered; so do a truncated last message, `idleMs` without a byte, and a message still
+ * incomplete `idleMs` after its first byte (a peer trickling bytes to hold a buffer).
  */
 export async function* readFrames(
   stream: Stream,
@@ -15,9 +16,14 @@ export async function* readFrames(
 ): AsyncGenerator<Uint8Array> {
   const buffer = new Uint8ArrayList()
   const idle = setTimeout(() => stream.abort(new BitswapMessageError(`no message for ${idleMs} ms`)), idleMs)
+  let begun = 0
   try {
     for await (const chunk of stream) {
       idle.refresh()
+      const now = Date.now()
+      if (buffer.byteLength === 0) begun = now
+      else if (now - begun > idleMs)
+        throw new BitswapMessageError(`a message took over ${idleMs} ms to arrive`)
       buffer.append(chunk)
       while (buffer.byteLength > 0) {
         const length = readVarint((i) => (i < buffer.byteLength ? buffer.get(i) : undefined), 0)
@@ -31,6 +37,7 @@ export async function* readFrames(
         if (buffer.byteLength < end) break
         const frame = buffer.subarray(length.length, end)
         buffer.consume(end)
+        begun = now
         yield frame
       }
     }

@@ -59,7 +59,7 @@ export class PeerOutbox {
       stream = await this.#open(signal)
       if (!stream.send(frame)) await nextDrain(stream, signal)
     }
-    this.#idle = setTimeout(() => this.#enqueueClose(), BITSWAP_OUTBOX_IDLE_MS)
+    if (!this.#closed) this.#idle = setTimeout(() => this.#enqueueClose(), BITSWAP_OUTBOX_IDLE_MS)
   }
 
   async #open(signal: AbortSignal): Promise<Stream> {

@@ -32,6 +32,8 @@ class Ledger {
    * that): kept until cancelled, pushed out by newer wants, or answered when we get the block.
    */
   readonly waiting = new Map<string, PeerWant>()
+  /** Wants being answered whose block was stored meanwhile: a read that missed it is retried. */
+  readonly storedMeanwhile = new Set<string>()
   pumping = false
   gone = false
 
@@ -87,6 +89,7 @@ export class BitswapServer {
     if (wantlist.full === true) {
       ledger.wants.clear()
       ledger.waiting.clear()
+      ledger.storedMeanwhile.clear()
     }
     let dropped = 0
     let invalid = 0
@@ -102,6 +105,7 @@ export class BitswapServer {
       if (entry.cancel === true) {
         ledger.wants.delete(key)
         ledger.waiting.delete(key)
+        ledger.storedMeanwhile.delete(key)
         continue
       }
       const known = ledger.wants.has(key) || ledger.waiting.has(key)
@@ -131,6 +135,8 @@ export class BitswapServer {
   announced(cid: CID): void {
     const key = blockKey(cid)
     for (const ledger of this.#ledgers.values()) {
+      // a want in the pass under way may have been read (and missed) just before the store
+      if (ledger.wants.has(key)) ledger.storedMeanwhile.add(key)
       const want = ledger.waiting.get(key)
       if (want === undefined) continue
       ledger.waiting.delete(key)
@@ -213,10 +219,14 @@ export class BitswapServer {
         if (bytes >= MESSAGE_BLOCK_BYTES) await flush()
       } else if (block !== undefined) {
         presences.push({ cid: want.cid, has: true })
+      } else if (ledger.storedMeanwhile.has(want.key)) {
+        // stored after its read: answered in the next pass
+        ledger.wants.set(want.key, want)
       } else {
         if (want.sendDontHave) presences.push({ cid: want.cid, has: false })
         ledger.waiting.set(want.key, want)
       }
+      ledger.storedMeanwhile.delete(want.key)
     }
     await flush()
   }

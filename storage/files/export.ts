@@ -111,9 +111,10 @@ export async function exportToFile(
   opts: ExportOptions = {}
 ): Promise<ExportResult> {
   const fetch = new Fetch(helia, cid, opts)
-  // fetched content is written to the file as it arrives, not read back after the fetch
-  const early = opts.offline === true ? undefined : await PositionalFile.open(destPath)
+  let early: PositionalFile | undefined
   try {
+    // fetched content is written to the file as it arrives, not read back after the fetch
+    if (opts.offline !== true) early = await PositionalFile.open(destPath)
     await fetch.prefetch(early)
     const stat = await fetch.stat(fetch.cid)
     if (stat.type === 'directory') {

@@ -3,6 +3,11 @@ import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { fetchDag } from '../transfers/fetch-dag.js'
 import { type BlocksNode, startBlocksNode } from '../transfers/testing.js'
 import { CHUNK_SIZE_BYTES } from './constants.js'
@@ -47,6 +52,34 @@ describe('exportToFile from another node', () => {
     const dest = join(fetcher.dir, 'repeats.bin')
     assert.equal((await exportToFile(fetcher.helia, cid, dest)).size, data.byteLength)
     assert.ok(data.equals(await readFile(dest)))
+  })
+
+  it('writes a file whose node misstates its children’s sizes as its leaves read, not at the stated offsets', async () => {
+    const [provider, fetcher] = [await startBlocksNode(), await startBlocksNode()]
+    started.push(provider, fetcher)
+    const [a, b] = [randomBytes(1000), randomBytes(2000)]
+    const leaves = await Promise.all(
+      [a, b].map(async (bytes) => {
+        const cid = CID.createV1(raw.code, await sha256.digest(bytes))
+        await provider.helia.blockstore.put(cid, bytes)
+        return cid
+      })
+    )
+    // sizes swapped: the total is right, every offset after the first leaf is wrong
+    const meta = new UnixFS({ type: 'file', blockSizes: [2000n, 1000n] })
+    const node = dagPb.encode({
+      Data: meta.marshal(),
+      Links: leaves.map((cid, i) => ({ Hash: cid, Name: '', Tsize: [1000, 2000][i] }))
+    })
+    const root = CID.createV1(dagPb.code, await sha256.digest(node))
+    await provider.helia.blockstore.put(root, node)
+    await fetcher.libp2p.dial(provider.libp2p.getMultiaddrs()[0])
+    const dest = join(fetcher.dir, 'misstated.bin')
+    await exportToFile(fetcher.helia, root, dest)
+    assert.ok(
+      Buffer.concat([a, b]).equals(await readFile(dest)),
+      'the leaves in order, as a reader sees them'
+    )
   })
 
   it('writes the blocks stored before the fetch as well (a resumed download)', async () => {

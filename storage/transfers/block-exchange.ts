@@ -5,7 +5,8 @@ import {
   type BitswapWire,
   blockKey,
   type ReceivedBlock,
-  type ReceivedPresence
+  type ReceivedPresence,
+  WantType
 } from '../../protocols/bitswap/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import type { Logger } from '../../protocols/common/logger.js'
@@ -24,8 +25,11 @@ export interface ExchangeClient {
 
 /** Who was asked for a block, by which fetches, and until when a late answer is expected. */
 interface Asked {
+  cid: CID
   clients: Set<ExchangeClient>
   expires: number
+  /** The peer sent it (later copies are duplicates, not lies). */
+  delivered: boolean
 }
 
 /** How long after a fetch ends a late answer to its wants is still recognised as solicited. */
@@ -65,6 +69,8 @@ export class BlockExchange {
     this.#helia = helia
     this.#libp2p = helia.libp2p
     this.#log = log
+    // blocks from a peer nobody here asked anything are not worth hashing
+    wire.expectsBlocksFrom = (peer) => this.#asked.has(peer.toString())
     wire.addEventListener('block', this.#onBlock)
     wire.addEventListener('presence', this.#onPresence)
     this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
@@ -86,17 +92,36 @@ export class BlockExchange {
     this.#clients.add(client)
   }
 
-  /** The fetch ended: its wants stay recognised for LATE_ANSWER_MS, then are forgotten. */
+  /**
+   * The fetch ended: peers are told to drop its wants they did not answer (a bitswap peer
+   * keeps a want it could not answer and sends the block once it gets it), and its wants stay
+   * recognised for LATE_ANSWER_MS, for answers already on their way, then are forgotten.
+   */
   unregister(client: ExchangeClient): void {
     this.#clients.delete(client)
     const now = Date.now()
     for (const [peer, wants] of this.#asked) {
+      const cancels: CID[] = []
       for (const [key, asked] of wants) {
-        asked.clients.delete(client)
-        if (asked.clients.size === 0 && asked.expires < now) wants.delete(key)
+        if (!asked.clients.delete(client)) continue
+        if (asked.clients.size > 0) continue
+        if (asked.expires < now) wants.delete(key)
+        else if (!asked.delivered) cancels.push(asked.cid)
       }
       if (wants.size === 0) this.#asked.delete(peer)
+      if (cancels.length > 0) this.#cancel(peer, cancels)
     }
+  }
+
+  #cancel(peer: string, cids: CID[]): void {
+    const to = this.#libp2p.getConnections().find((c) => c.remotePeer.toString() === peer)?.remotePeer
+    if (to === undefined) return // gone: its ledger of our wants went with the connection
+    this.wire
+      .sendWants(
+        to,
+        cids.map((cid) => ({ cid, wantType: WantType.WantBlock, cancel: true }))
+      )
+      .catch((err: unknown) => this.#log.debug('could not cancel wants', { peer, error: describeError(err) }))
   }
 
   /** Records that `client` asked `peer` for `cid` (before the want is sent). */
@@ -108,9 +133,10 @@ export class BlockExchange {
       this.#asked.set(p, wants)
     }
     const key = blockKey(cid)
-    const asked = wants.get(key) ?? { clients: new Set(), expires: 0 }
+    const asked = wants.get(key) ?? { cid, clients: new Set(), expires: 0, delivered: false }
     asked.clients.add(client)
     asked.expires = Date.now() + LATE_ANSWER_MS
+    asked.delivered = false
     wants.set(key, asked)
   }
 
@@ -125,6 +151,7 @@ export class BlockExchange {
   #block({ sender, cid, block }: ReceivedBlock): void {
     const asked = this.#asked.get(sender.toString())?.get(blockKey(cid))
     if (asked !== undefined) {
+      asked.delivered = true
       for (const c of asked.clients) c.onBlock(cid, block, sender)
       return
     }

@@ -77,8 +77,13 @@ class DagFetch implements ExchangeClient {
   readonly #book = new WantBook(FETCH_WINDOW_BLOCKS)
   readonly #seen = new Set<string>()
   readonly #sources: Record<string, number> = {}
-  /** Where in the file each content block goes (onContent only; the root is at 0). */
-  readonly #offsets = new Map<string, number>()
+  /**
+   * Where in the file each content block goes and how much content its parent says it holds
+   * (onContent only; the root is at 0).
+   */
+  readonly #offsets = new Map<string, { at: number; size?: number }>()
+  /** A node's content disagreed with its parent's sizes: nothing more is handed to onContent. */
+  #contentBroken = false
   readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
   #work = 0
   /** Blocks received and not yet stored (and written to onContent's file). */
@@ -111,7 +116,7 @@ class DagFetch implements ExchangeClient {
     }, DHT_LOOKUP_DELAY_MS)
     try {
       if (signals.some((s) => s.aborted)) throw this.#abortReason()
-      if (this.#opts.onContent !== undefined) this.#offsets.set(blockKey(this.#root), 0)
+      if (this.#opts.onContent !== undefined) this.#offsets.set(blockKey(this.#root), { at: 0 })
       this.#visit([{ cid: this.#root }])
       this.#finder.probeConnected()
       return await done
@@ -200,8 +205,10 @@ class DagFetch implements ExchangeClient {
   /** A block is in the blockstore: count it, hand over its content and walk its children. */
   async #stored(cid: CID, bytes: Uint8Array, fetched: boolean): Promise<void> {
     const node = decodeDagNode(cid, bytes)
-    const offset = this.#offsets.get(blockKey(cid))
-    const written = offset !== undefined ? this.#content(node, offset) : undefined
+    const place = this.#offsets.get(blockKey(cid))
+    const written = place !== undefined ? this.#content(node, place) : undefined
+    // awaited below, after the rest of this block's work; a rejection is never left unhandled
+    written?.catch(() => {})
     if (cid.equals(this.#root) && node.fileSize !== undefined) this.#meter.totalBytes = node.fileSize
     this.#meter.bytes += node.content
     this.#meter.blocks++
@@ -214,18 +221,29 @@ class DagFetch implements ExchangeClient {
     await written
   }
 
-  /** Passes a file block's own content to onContent and places its children in the file. */
-  #content(node: DagNode, offset: number): Promise<void> | undefined {
+  /**
+   * Passes a file block's own content to onContent and places its children in the file. A
+   * node whose content (its data and its children's sizes) differs from what its parent
+   * says it holds stops the handing over: the caller then sees less than the file's size
+   * and writes it from the store instead.
+   */
+  #content(node: DagNode, place: { at: number; size?: number }): Promise<void> | undefined {
     const onContent = this.#opts.onContent
-    if (onContent === undefined || node.data === undefined) return undefined
+    if (onContent === undefined || node.data === undefined || this.#contentBroken) return undefined
     const data = node.data
-    let at = offset + data.byteLength
+    const sizes = node.blockSizes ?? []
+    const total = data.byteLength + sizes.reduce((a, b) => a + b, 0)
+    if (sizes.length !== node.links.length || (place.size !== undefined && total !== place.size)) {
+      this.#contentBroken = true
+      return undefined
+    }
+    let at = place.at + data.byteLength
     for (const [i, link] of node.links.entries()) {
       const key = blockKey(link.cid)
-      if (!this.#offsets.has(key)) this.#offsets.set(key, at)
-      at += node.blockSizes?.[i] ?? 0
+      if (!this.#offsets.has(key)) this.#offsets.set(key, { at, size: sizes[i] })
+      at += sizes[i]
     }
-    return data.byteLength > 0 ? onContent(data, offset) : undefined
+    return data.byteLength > 0 ? onContent(data, place.at) : undefined
   }
 
   #dispatch(): void {
