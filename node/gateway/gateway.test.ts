@@ -105,6 +105,8 @@ describe('trustless HTTP gateway over the node blocks', () => {
     assert.equal(res.status, 200)
     assert.equal(res.headers.get('content-type'), 'image/png')
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(image))
+    assert.equal(res.headers.get('x-ipfs-path'), `/ipfs/${folder}/renders/frame_0001.png`)
+    assert.equal(res.headers.get('x-ipfs-roots')?.split(',')[0], String(folder))
     assert.equal(await (await fetch(`${base}/ipfs/${folder}/renders/notes.txt`)).text(), notes.toString())
 
     // the CAR starts at the folder asked for and holds each step of the path

@@ -45,6 +45,12 @@ function notStored(cid: CID): GatewayAnswer {
   )
 }
 
+/** `/ipfs/<cid>[/<path>]` as asked, names percent-encoded. */
+function ipfsPath(req: GatewayRequest): string {
+  const root = req.root ?? req.cid
+  return [`/ipfs/${root}`, ...req.path.map(encodeURIComponent)].join('/')
+}
+
 /** The headers every content answer carries (trustless gateway spec). */
 function headers(ctx: ServeContext, etag: string, type: string, extra: Record<string, string | number> = {}) {
   return {
@@ -52,8 +58,9 @@ function headers(ctx: ServeContext, etag: string, type: string, extra: Record<st
     etag,
     'cache-control': IMMUTABLE_CACHE_CONTROL,
     'x-content-type-options': 'nosniff',
-    'x-ipfs-path': `/ipfs/${ctx.req.cid}`,
-    'x-ipfs-roots': ctx.req.cid.toString(),
+    'x-ipfs-path': ipfsPath(ctx.req),
+    // the CID asked for and the one its path leads to
+    'x-ipfs-roots': [...new Set([String(ctx.req.root ?? ctx.req.cid), String(ctx.req.cid)])].join(','),
     vary: 'Accept',
     'access-control-allow-origin': '*',
     ...extra
