@@ -152,14 +152,19 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
         BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS
       )) {
         if (!this.#running) break
-        try {
-          this.#limiter.consume(peer.toString())
-        } catch {
-          if (limited++ === 0)
-            this.#log.debug('bitswap messages over the rate limit dropped', { peer: peer.toString() })
-          continue
+        const message = decodeMessage(frame)
+        // only wants make this node work for the peer; blocks and presences answer our own
+        // wants, and a fast transfer brings more than BITSWAP_MESSAGES_PER_SECOND of them
+        if ((message.wantlist?.entries.length ?? 0) > 0) {
+          try {
+            this.#limiter.consume(peer.toString())
+          } catch {
+            if (limited++ === 0)
+              this.#log.debug('bitswap wants over the rate limit dropped', { peer: peer.toString() })
+            message.wantlist = undefined
+          }
         }
-        this.#receive(connection, decodeMessage(frame))
+        this.#receive(connection, message)
       }
       await stream.close().catch(() => {})
     } catch (err) {

@@ -23,11 +23,12 @@ import { type BlocksNode, startBlocksNode } from '../../storage/transfers/testin
 import {
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
   BITSWAP_MAX_WANTLIST_ENTRIES,
+  BITSWAP_MESSAGES_PER_SECOND,
   BITSWAP_PROTOCOL
 } from './constants.js'
 import { readFrames } from './frames.js'
 import { pushVarint } from './varint.js'
-import { BitswapMessage, encodeWantsFrame, WantType } from './wire.js'
+import { BitswapMessage, encodeBlocksFrame, encodeWantsFrame, WantType } from './wire.js'
 
 const MiB = 1024 * 1024
 
@@ -168,6 +169,38 @@ describe('bitswap wire', () => {
       await new Promise((r) => setTimeout(r, 20))
     }
     assert.equal(wire.server.wantsOf(a.libp2p.peerId).length, BITSWAP_MAX_WANTLIST_ENTRIES - 1)
+  })
+
+  it('takes every block a fast provider sends, however many messages a second they come in', async () => {
+    const [a, b] = [await startBlocksNode(), await startBlocksNode()]
+    stops.push(
+      () => a.remove(),
+      () => b.remove()
+    )
+    // a asked b for more blocks than the want rate limit allows messages in its 2 s window
+    const count = 2 * BITSWAP_MESSAGES_PER_SECOND + 100
+    const blocks = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const bytes = Buffer.from(`block ${i}`)
+        return { cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes }
+      })
+    )
+    const exchange = exchangeOf(a.helia)
+    const got = new Set<string>()
+    const client = {
+      onBlock: (cid: CID) => got.add(cid.toString()),
+      onPresence: () => {},
+      onPeerGone: () => {},
+      onPeerConnected: () => {}
+    }
+    exchange.register(client)
+    const stream = await rawStream(b, a)
+    for (const block of blocks) exchange.asked(client, b.libp2p.peerId, block.cid)
+    // one message per block, as 1 MiB leaves travel, all at once
+    for (const block of blocks) stream.send(encodeBlocksFrame([block]))
+    for (let i = 0; i < 100 && got.size < count; i++) await new Promise((r) => setTimeout(r, 50))
+    exchange.unregister(client)
+    assert.equal(got.size, count, 'every block that was asked for arrived')
   })
 
   it('resets a stream that announces a message over the size limit, before buffering it', async () => {
