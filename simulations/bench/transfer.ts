@@ -8,11 +8,12 @@
  * fetcher's split by thread: JavaScript, libuv's pool, V8's GC threads).
  *
  * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
+ * BENCH_TRANSFER_ENGINES=file,store (to a file, into the store alone),
  * BENCH_TRANSFER_BASELINE=1 also times helia's stock exporter (`unixfs.cat`) on 256 MiB (last),
  * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there,
  * BENCH_TRANSFER_NODE_FLAGS='--trace-gc' passes node flags to every process.
  */
-import { type ChildProcess, fork } from 'node:child_process'
+import { type ChildProcess, execFileSync, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { NODE_RUNTIME_FLAGS } from '../../node/runtime-flags.js'
@@ -21,6 +22,7 @@ import type { PeerReply, PeerRequest, ThreadCpu } from '../lib/transfer-peer.js'
 const MIB = 1024 * 1024
 const SIZES = (process.env.BENCH_TRANSFER_SIZES ?? '256,1024').split(',').map(Number)
 const PROVIDER_COUNTS = (process.env.BENCH_TRANSFER_PROVIDERS ?? '1,3').split(',').map(Number)
+const ENGINES = (process.env.BENCH_TRANSFER_ENGINES ?? 'file,store').split(',')
 const BASELINE = process.env.BENCH_TRANSFER_BASELINE === '1'
 const TCP_MIB = 256
 const TARGET_MB_S = 150
@@ -116,9 +118,16 @@ async function measureTcp(): Promise<number> {
 async function measureStream(): Promise<number> {
   const [a, b] = await Promise.all([startPeer(), startPeer()])
   await a.ask({ op: 'stream', to: b.address, mib: 16 }) // warm up: connection, JIT
+  const before = await Promise.all([a, b].map(usage))
   const r = await a.ask({ op: 'stream', to: b.address, mib: TCP_MIB })
+  const after = await Promise.all([a, b].map(usage))
   await Promise.all([a, b].map(stopPeer))
   if (!('bytes' in r) || r.bytes !== TCP_MIB * MIB) throw new Error(`stream sent ${JSON.stringify(r)}`)
+  const perMib = (i: number, k: keyof ThreadCpu): string =>
+    ((after[i].threadsMs[k] - before[i].threadsMs[k]) / TCP_MIB).toFixed(1)
+  const side = (i: number): string =>
+    `JS ${perMib(i, 'main')}, pool ${perMib(i, 'pool')}, GC ${perMib(i, 'v8')}`
+  console.log(`  … one libp2p stream: CPU ms/MiB sender ${side(0)}; receiver ${side(1)}`)
   return r.bytes / 1e6 / (r.ms / 1000)
 }
 
@@ -162,6 +171,8 @@ async function fetchOnce(
   mib: number,
   engine: 'file' | 'store' | 'helia'
 ): Promise<Row> {
+  // earlier rows' files still being written back would slow this one's disk writes
+  execFileSync('sync')
   const fetcher = await startPeer()
   const cpuBefore = await Promise.all([fetcher, ...providers].map(usage))
   const stopWatch = watchRss([fetcher, ...providers])
@@ -206,8 +217,8 @@ async function main(): Promise<void> {
     )
     if (mib === 256) baselineCid = cid
     const runs: Array<[number, 'file' | 'store']> = [
-      ...PROVIDER_COUNTS.map((n): [number, 'file'] => [n, 'file']),
-      [PROVIDER_COUNTS[0], 'store']
+      ...(ENGINES.includes('file') ? PROVIDER_COUNTS.map((n): [number, 'file'] => [n, 'file']) : []),
+      ...(ENGINES.includes('store') ? [[PROVIDER_COUNTS[0], 'store'] as [number, 'store']] : [])
     ]
     for (const [n, engine] of runs) {
       const row = await fetchOnce(providers.slice(0, n), cid, mib, engine)
