@@ -17,18 +17,23 @@ import { PeerOutbox } from './outbox.js'
 import type { BitswapMessage } from './pb/bitswap.js'
 import { BitswapServer, type BlockSource } from './server.js'
 import {
+  type BlockBytes,
   BlockPresenceType,
   decodeMessage,
   encodeWantsFrame,
   type OutgoingWant,
+  type ReceivedMessage,
   receivedBlockCid
 } from './wire.js'
 
-/** A block that arrived; `cid` is the hash of `block`, so it is always the block's true CID. */
+/**
+ * A block that arrived; `cid` is the hash of `block`, so it is always the block's true CID.
+ * A large block is usually still in the pieces it arrived in (see BlockBytes).
+ */
 export interface ReceivedBlock {
   sender: PeerId
   cid: CID
-  block: Uint8Array
+  block: BlockBytes
 }
 
 /** A peer saying it holds (HAVE) or does not hold (DONT_HAVE) a block. */
@@ -173,7 +178,7 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     }
   }
 
-  #receive(connection: Connection, message: BitswapMessage): void {
+  #receive(connection: Connection, message: ReceivedMessage): void {
     const sender = connection.remotePeer
     if (message.wantlist !== undefined) this.server.receiveWantlist(sender, message.wantlist)
     const helia = this.#heliaWants
@@ -202,8 +207,13 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     }
     const answers = message.blocks.length > 0 || message.blockPresences.length > 0
     if (answers && this.#heliaWants !== undefined && this.#heliaWants.wants.size > 0) {
+      // helia takes each block in one buffer
+      const blocks = message.blocks.map(({ prefix, data }) => ({
+        prefix: prefix as Uint8Array<ArrayBuffer>,
+        data: (data instanceof Uint8Array ? data : data.subarray()) as Uint8Array<ArrayBuffer>
+      }))
       this.#heliaWants
-        .receiveMessage(connection, { ...message, wantlist: undefined })
+        .receiveMessage(connection, { ...message, blocks, wantlist: undefined })
         .catch((err: unknown) => {
           this.#log.debug('helia could not take a bitswap message', { error: describeError(err) })
         })

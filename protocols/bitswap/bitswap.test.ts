@@ -241,7 +241,7 @@ describe('readFrames', () => {
         }
       }) as unknown as Stream
     const got: Uint8Array[] = []
-    for await (const f of readFrames(fake(chunks), MiB, 1000)) got.push(f)
+    for await (const f of readFrames(fake(chunks), MiB, 1000)) got.push(f.subarray())
     assert.deepEqual(
       got.map((f) => Buffer.from(f).toString('hex')),
       frames.map((f) => f.toString('hex'))

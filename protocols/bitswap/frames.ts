@@ -4,8 +4,8 @@ import { BitswapMessageError } from './errors.js'
 import { readVarint } from './varint.js'
 
 /**
- * The length-prefixed messages arriving on `stream`, each as one contiguous buffer (a copy
- * only when it spans several chunks). A length over `maxBytes` fails before anything of it
+ * The length-prefixed messages arriving on `stream`, each as the chunks it arrived in (not
+ * copied into one buffer: a 1 MiB block spans ~17 of them). A length over `maxBytes` fails before anything of it
  * is buffered; so do a truncated last message, `idleMs` without a byte, and a message still
  * incomplete `idleMs` after its first byte (a peer trickling bytes to hold a buffer).
  */
@@ -13,7 +13,7 @@ export async function* readFrames(
   stream: Stream,
   maxBytes: number,
   idleMs: number
-): AsyncGenerator<Uint8Array> {
+): AsyncGenerator<Uint8ArrayList> {
   const buffer = new Uint8ArrayList()
   const idle = setTimeout(() => stream.abort(new BitswapMessageError(`no message for ${idleMs} ms`)), idleMs)
   let begun = 0
@@ -35,7 +35,7 @@ export async function* readFrames(
         }
         const end = length.length + length.value
         if (buffer.byteLength < end) break
-        const frame = buffer.subarray(length.length, end)
+        const frame = buffer.sublist(length.length, end)
         buffer.consume(end)
         begun = now
         yield frame

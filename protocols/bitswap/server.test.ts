@@ -61,7 +61,8 @@ describe('BitswapServer', () => {
       await new Promise((r) => setTimeout(r, 10))
     const delivered = sent.flatMap((m) => m.blocks)
     assert.equal(delivered.length, 1, 'the block went out')
-    assert.ok(Buffer.from(delivered[0].data).equals(bytes))
+    const data = delivered[0].data
+    assert.ok(Buffer.from(data instanceof Uint8Array ? data : data.subarray()).equals(bytes))
     assert.ok(
       !sent.some((m) => m.blockPresences.some((p) => p.type === BlockPresenceType.DoNotHaveBlock)),
       'no DONT_HAVE for a block it has'

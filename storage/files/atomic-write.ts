@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describeError } from '../../protocols/common/errors.js'
+import { writePieces } from '../blocks/write-pieces.js'
 import { PARTIAL_SUFFIX } from './constants.js'
 import { DestinationError } from './errors.js'
 
@@ -91,15 +92,13 @@ export class PositionalFile {
     return new PositionalFile(dest, tmp, await onDisk(dest, () => open(tmp, 'wx', 0o644)))
   }
 
-  async write(bytes: Uint8Array, offset: number): Promise<void> {
-    let done = 0
-    while (done < bytes.byteLength) {
-      const { bytesWritten } = await onDisk(this.dest, () =>
-        this.#handle.write(bytes, done, bytes.byteLength - done, offset + done)
-      )
-      done += bytesWritten
-    }
-    this.written += bytes.byteLength
+  /** Writes `bytes` (one buffer or its pieces, as a block arrived) at `offset`. */
+  async write(bytes: Uint8Array | Iterable<Uint8Array>, offset: number): Promise<void> {
+    const pieces = bytes instanceof Uint8Array ? [bytes] : [...bytes]
+    // not `this.written += await …`: that reads `written` before the await, and writes at
+    // other offsets run meanwhile
+    const bytesWritten = await onDisk(this.dest, () => writePieces(this.#handle, pieces, offset))
+    this.written += bytesWritten
   }
 
   async commit(): Promise<void> {

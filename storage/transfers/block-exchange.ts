@@ -3,6 +3,7 @@ import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
 import {
   type BitswapWire,
+  type BlockBytes,
   blockKey,
   type ReceivedBlock,
   type ReceivedPresence,
@@ -16,7 +17,7 @@ import { NoBitswapError } from './errors.js'
 
 /** One fetch, as the exchange sees it: where to route what arrives. */
 export interface ExchangeClient {
-  onBlock(cid: CID, block: Uint8Array, sender: PeerId): void
+  onBlock(cid: CID, block: BlockBytes, sender: PeerId): void
   onPresence(cid: CID, has: boolean, sender: PeerId): void
   /** The peer disconnected, or was banned for serving corrupt blocks. */
   onPeerGone(peer: PeerId): void

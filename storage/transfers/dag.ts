@@ -2,6 +2,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
+import type { BlockBytes } from '../../protocols/bitswap/index.js'
 
 /** A child of a DAG node, with the size of its subtree when the parent records it. */
 export interface DagLink {
@@ -17,8 +18,11 @@ export interface DagNode {
   content: number
   /** For a UnixFS file root: the file's size. */
   fileSize?: number
-  /** For a UnixFS file node or raw leaf: its own content bytes (a leaf's bytes, a node's inline data). */
-  data?: Uint8Array
+  /**
+   * For a UnixFS file node or raw leaf: its own content bytes (a leaf's bytes as they came,
+   * perhaps in pieces; a node's inline data).
+   */
+  data?: BlockBytes
   /** For a UnixFS file node: the content size under each link, in link order. */
   blockSizes?: number[]
 }
@@ -28,10 +32,10 @@ export interface DagNode {
  * leaves and every other codec (JSON job specs) have none. Bytes that do not decode as their
  * codec say are reported by the caller's stores, not here: a CID names its bytes exactly.
  */
-export function decodeDagNode(cid: CID, bytes: Uint8Array): DagNode {
+export function decodeDagNode(cid: CID, bytes: BlockBytes): DagNode {
   if (cid.code === raw.code) return { links: [], content: bytes.byteLength, data: bytes }
   if (cid.code !== dagPb.code) return { links: [], content: 0 }
-  const node = dagPb.decode(bytes)
+  const node = dagPb.decode(bytes instanceof Uint8Array ? bytes : bytes.subarray())
   const links = node.Links.map((l) => ({ cid: l.Hash, ...(l.Tsize !== undefined && { size: l.Tsize }) }))
   let meta: UnixFS | undefined
   try {

@@ -1,7 +1,7 @@
 import type { PeerId } from '@libp2p/interface'
 import type { Helia } from 'helia'
 import type { CID } from 'multiformats/cid'
-import { WantType } from '../../protocols/bitswap/index.js'
+import { type BlockBytes, WantType } from '../../protocols/bitswap/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import { type Logger, silentLogger } from '../../protocols/common/logger.js'
 import { parseCid } from '../files/cid.js'
@@ -31,8 +31,9 @@ export interface FetchDagOptions {
    * where it goes in the file, as blocks arrive or are found stored, so a caller can write the
    * file during the fetch. The fetch ends after every call's promise settled. A block that
    * occurs twice in the file is handed over once; callers check they got `bytes` in all.
+   * A block's bytes may come in the pieces they arrived in.
    */
-  onContent?: (bytes: Uint8Array, offset: number) => Promise<void>
+  onContent?: (bytes: BlockBytes, offset: number) => Promise<void>
   logger?: Logger
 }
 
@@ -203,7 +204,7 @@ class DagFetch implements ExchangeClient {
   }
 
   /** A block is in the blockstore: count it, hand over its content and walk its children. */
-  async #stored(cid: CID, bytes: Uint8Array, fetched: boolean): Promise<void> {
+  async #stored(cid: CID, bytes: BlockBytes, fetched: boolean): Promise<void> {
     const node = decodeDagNode(cid, bytes)
     const place = this.#offsets.get(blockKey(cid))
     const written = place !== undefined ? this.#content(node, place) : undefined
@@ -288,7 +289,7 @@ class DagFetch implements ExchangeClient {
     this.#dispatch()
   }
 
-  onBlock(cid: CID, block: Uint8Array, sender: PeerId): void {
+  onBlock(cid: CID, block: BlockBytes, sender: PeerId): void {
     if (this.#finished) return
     // it sent a valid block of this DAG (the root, when asked whether it has it): a provider
     this.#book.addProvider(sender, this.#allowed)
@@ -300,7 +301,9 @@ class DagFetch implements ExchangeClient {
     this.#storing++
     this.#track(async () => {
       try {
-        await this.#helia.blockstore.put(cid, block)
+        // helia hands the value to the node's FileBlockstore as it is, which writes a block's
+        // pieces with one writev (helia's type says one buffer)
+        await this.#helia.blockstore.put(cid, block as Uint8Array)
         await this.#stored(cid, block, true)
       } finally {
         this.#storing--
