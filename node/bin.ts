@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --external-memory-accounted-in-global-limit
 // the flags of NODE_RUNTIME_FLAGS (node/runtime-flags.ts); a shebang cannot import them
 // Checked before anything else loads: libp2p 3 needs Node >= 22.
 const major = Number(process.versions.node.split('.')[0])

@@ -3,7 +3,7 @@ import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describeError } from '../../protocols/common/errors.js'
 import { writePieces } from '../blocks/write-pieces.js'
-import { PARTIAL_SUFFIX } from './constants.js'
+import { EXPORT_FLUSH_BYTES, PARTIAL_SUFFIX } from './constants.js'
 import { DestinationError } from './errors.js'
 
 /** Runs a filesystem step of an export, turning its failure into a DestinationError. */
@@ -79,6 +79,11 @@ export class PositionalFile {
   readonly #handle: FileHandle
   /** Bytes written so far, summed over pieces. */
   written = 0
+  /** Bytes written since the last background flush started. */
+  #unflushed = 0
+  /** The flush under way, if any; settles to its error or undefined (never rejects). */
+  #flushing?: Promise<unknown>
+  #flushError?: unknown
 
   private constructor(dest: string, tmp: string, handle: FileHandle) {
     this.dest = dest
@@ -99,10 +104,32 @@ export class PositionalFile {
     // other offsets run meanwhile
     const bytesWritten = await onDisk(this.dest, () => writePieces(this.#handle, pieces, offset))
     this.written += bytesWritten
+    this.#unflushed += bytesWritten
+    if (this.#unflushed >= EXPORT_FLUSH_BYTES && this.#flushing === undefined) this.#flush()
+  }
+
+  /**
+   * Starts writing what the file holds so far to the disk while more arrives, so `commit`'s
+   * sync has only the tail left (a 1 GiB file's sync took ~0.5 s, 8 % of its download).
+   */
+  #flush(): void {
+    this.#unflushed = 0
+    this.#flushing = this.#handle.datasync().then(
+      () => {
+        this.#flushing = undefined
+      },
+      (err: unknown) => {
+        this.#flushError ??= err
+        this.#flushing = undefined
+      }
+    )
   }
 
   async commit(): Promise<void> {
     try {
+      await this.#flushing
+      const flushError = this.#flushError
+      if (flushError !== undefined) await onDisk(this.dest, () => Promise.reject(flushError))
       await onDisk(this.dest, () => this.#handle.sync())
       await this.#handle.close()
       await onDisk(this.dest, () => rename(this.#tmp, this.dest))
@@ -113,6 +140,7 @@ export class PositionalFile {
   }
 
   async discard(): Promise<void> {
+    await this.#flushing
     await this.#handle.close().catch(() => {})
     await rm(this.#tmp, { force: true }).catch(() => {})
   }
