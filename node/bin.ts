@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --external-memory-accounted-in-global-limit
-// the flags of NODE_RUNTIME_FLAGS (node/runtime-flags.ts); a shebang cannot import them
+#!/usr/bin/env -S node --max-semi-space-size=8
+// STARTUP_FLAGS of node/runtime-flags.ts (a shebang cannot import them); LIVE_FLAGS are set below
 // Checked before anything else loads: libp2p 3 needs Node >= 22.
 const major = Number(process.versions.node.split('.')[0])
 if (major < 22) {
@@ -10,6 +10,8 @@ if (major < 22) {
   process.exit(3)
 }
 
+const { applyLiveFlags } = await import('./runtime-flags.js')
+applyLiveFlags()
 const { run } = await import('./cli/main.js')
 const code = await run(process.argv.slice(2))
 process.exitCode = code

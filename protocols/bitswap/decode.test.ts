@@ -115,6 +115,40 @@ describe('decodeMessage', () => {
     )
   })
 
+  it('reads a negative pendingBytes (a ten-byte varint) when the message is in pieces', async () => {
+    const block = randomBytes(20_000)
+    const whole = BitswapMessage.encode({
+      blocks: [{ prefix: prefixOf(await rawCid(block)), data: block }],
+      blockPresences: [],
+      pendingBytes: -1
+    })
+    const got = decodeMessage(inPieces(whole, 8192))
+    assert.equal(got.pendingBytes, -1)
+    assert.ok(flat(got.blocks[0].data).equals(block))
+  })
+
+  // a peer choosing how a 4 MiB message of tiny fields is cut: each byte looked up by walking
+  // the pieces from the first took 17 s of the event loop; the timeout marks a regression
+  it('reads a message of millions of tiny fields, however it is cut, without stalling', {
+    timeout: 10_000
+  }, () => {
+    const size = 4 * 1024 * 1024
+    const whole = Buffer.alloc(size)
+    for (let i = 0; i < size; i += 2) whole[i] = 0x28 // pendingBytes = 0, over and over
+    const crumbsThenOne = new Uint8ArrayList()
+    for (let i = 0; i < 1023; i++) crumbsThenOne.append(whole.subarray(2 * i, 2 * i + 2))
+    crumbsThenOne.append(whole.subarray(2046))
+    for (const frame of [inPieces(whole, 65_536), crumbsThenOne]) {
+      const got = decodeMessage(frame)
+      assert.equal(got.blocks.length, 0)
+      assert.equal(got.pendingBytes, 0)
+    }
+    // the same fields inside one block
+    const body = whole.subarray(0, 1024 * 1024)
+    const inBlock = Buffer.concat([Buffer.from([0x1a, 0x80, 0x80, 0x40]), body])
+    assert.throws(() => decodeMessage(inPieces(inBlock, 65_536)), BitswapMessageError)
+  })
+
   it('fails a message cut off inside a block, or with more blocks than allowed', async () => {
     const block = randomBytes(5000)
     const whole = BitswapMessage.encode({
