@@ -2,21 +2,23 @@
  * Blocks one fetch has in hand at once, over all its providers: wanted and not yet arrived, or
  * arrived and not yet stored (so a disk slower than the network holds the fetch back rather
  * than filling memory). Each is at most one 1 MiB block, so this bounds what a fetch holds.
- * `npm run bench:transfer`, 1 GiB on a 2-core box: 32 gave 94 MB/s from one provider and 104
- * from three at a 262–272 MB peak RSS; 24 gave 92 and 92 at 261–273; 16 gave 74 and 69 at
- * 242–251 (each the same run's figures).
+ * `npm run bench:transfer`, 1 GiB to a file on a 2-core box, two runs each, alternated: 24
+ * (batches of 12) gave 177 and 176 MB/s from one provider, 187 and 170 from three, at a
+ * fetcher's peak RSS of 251–276 MB; 32 (batches of 16) gave 179 and 188, 171 and 173, at
+ * 262–290 MB. (Before received blocks stayed in their pieces and V8's GC was retuned, 16 was
+ * clearly slower: 74 against 94 MB/s.)
  */
-export const FETCH_WINDOW_BLOCKS = 32
+export const FETCH_WINDOW_BLOCKS = 24
 
 /** Most wants outstanding at one provider; a single provider may take the whole window. */
-export const PEER_WINDOW_BLOCKS = 32
+export const PEER_WINDOW_BLOCKS = 24
 
 /**
  * Wants go out in batches of this many, each batch to one provider (the least loaded), so
  * several providers each stream a run of blocks rather than interleaving single ones. Two
  * batches fill the window, so a provider reads the next batch while sending this one.
  */
-export const FETCH_BATCH_BLOCKS = 16
+export const FETCH_BATCH_BLOCKS = 12
 
 /**
  * A want one provider has not answered for this long is given to another provider (and this
