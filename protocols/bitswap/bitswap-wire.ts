@@ -63,8 +63,9 @@ export interface BitswapWireInit {
   blocks: BlockSource
   heliaWants?: HeliaWantList
   /**
-   * Whether blocks from this peer are worth hashing: this node asked it for something. Blocks
-   * nobody here asked for are dropped unhashed (unless helia wants something). Default: all.
+   * Whether answers from this peer are worth reading: this node asked it for something.
+   * Blocks and presences nobody here asked for are dropped unread (unless helia wants
+   * something). Default: all.
    */
   expectsBlocksFrom?: (peer: PeerId) => boolean
   log: Logger
@@ -183,9 +184,12 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     if (message.wantlist !== undefined) this.server.receiveWantlist(sender, message.wantlist)
     const helia = this.#heliaWants
     const heliaWants = helia !== undefined && helia.wants.size > 0
-    const hash = message.blocks.length > 0 && (heliaWants || this.expectsBlocksFrom(sender))
-    if (message.blocks.length > 0 && !hash) {
-      this.#log.debug('dropped blocks nobody here asked this peer for', { peer: sender.toString() })
+    // answers from a peer nobody here asked anything are dropped unread (not hashed, their
+    // CIDs not decoded): they can only be junk, and they are not rate-limited
+    const asked = heliaWants || this.expectsBlocksFrom(sender)
+    const hash = message.blocks.length > 0 && asked
+    if ((message.blocks.length > 0 || message.blockPresences.length > 0) && !asked) {
+      this.#log.debug('dropped answers nobody here asked this peer for', { peer: sender.toString() })
     }
     for (const { prefix, data } of hash ? message.blocks : []) {
       receivedBlockCid(prefix, data).then(
@@ -195,7 +199,7 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
         (err: unknown) => this.#log.debug('could not hash a received block', { error: describeError(err) })
       )
     }
-    for (const presence of message.blockPresences) {
+    for (const presence of asked ? message.blockPresences : []) {
       let cid: CID
       try {
         cid = CID.decode(presence.cid)

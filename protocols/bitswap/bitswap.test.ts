@@ -203,6 +203,35 @@ describe('bitswap wire', () => {
     assert.equal(got.size, count, 'every block that was asked for arrived')
   })
 
+  it('reads presences only from peers this node asked something', async () => {
+    const [a, b, stranger] = [await startBlocksNode(), await startBlocksNode(), await startBlocksNode()]
+    stops.push(
+      () => a.remove(),
+      () => b.remove(),
+      () => stranger.remove()
+    )
+    const cid = CID.createV1(raw.code, await sha256.digest(Buffer.from('asked about')))
+    const exchange = exchangeOf(a.helia)
+    const client = {
+      onBlock: () => {},
+      onPresence: () => {},
+      onPeerGone: () => {},
+      onPeerConnected: () => {}
+    }
+    exchange.register(client)
+    exchange.asked(client, b.libp2p.peerId, cid)
+    const heard: string[] = []
+    exchange.wire.addEventListener('presence', (evt) => heard.push(evt.detail.sender.toString()))
+    for (const from of [stranger, b]) {
+      const stream = await rawStream(from, a)
+      stream.send(encodeBlocksFrame([], [{ cid, has: true }]))
+    }
+    for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 100))
+    exchange.unregister(client)
+    assert.deepEqual(heard, [b.libp2p.peerId.toString()], 'only the asked peer’s HAVE was read')
+  })
+
   it('resets a stream that announces a message over the size limit, before buffering it', async () => {
     const [a, b] = [await startBlocksNode(), await startBlocksNode()]
     stops.push(
