@@ -9,7 +9,7 @@ import {
   type TarEntry,
   unpackTar
 } from '../../storage/assets/index.js'
-import { partialPath, writeFileAtomically } from '../../storage/files/atomic-write.js'
+import { freshPartialPath, writeFileAtomically } from '../../storage/files/atomic-write.js'
 import { parseCid } from '../../storage/files/cid.js'
 import { DestinationError, FileUnreadableError, PathNotFoundError } from '../../storage/files/errors.js'
 import { listFolder } from '../../storage/files/import.js'
@@ -209,7 +209,7 @@ async function get(dataDir: string, cid: string, flags: Flags, out: Output): Pro
     if (asset.kind === 'file') await writeFileAtomically(dest, received(), () => {})
     else {
       await mkdir(dirname(dest), { recursive: true })
-      const tmp = partialPath(dest)
+      const tmp = await freshPartialPath(dest)
       try {
         await mkdir(tmp)
         await unpackTar(received(), tmp, Number.MAX_SAFE_INTEGER, () => {})

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describeError } from '../../protocols/common/errors.js'
 import { writePieces } from '../blocks/write-pieces.js'
@@ -24,9 +24,43 @@ export async function onDisk<T>(path: string, step: () => Promise<T>): Promise<T
   }
 }
 
-/** A sibling name for a temporary file or folder that becomes `path` on success. */
+/**
+ * A sibling name for a temporary file or folder that becomes `path` on success:
+ * `.<name>.<pid>-<random>.rynus-partial`, so a later export can tell one left by a process
+ * that no longer runs (killed mid-download) from one being written now.
+ */
 export function partialPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`)
+  return join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`
+  )
+}
+
+/** Whether a process with this id runs (or may: one we cannot signal is counted as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/**
+ * A new partial path for `path`, after removing the partial files and folders that exports of
+ * `path` by processes no longer running left behind (a killed `assets get -o` leaves up to the
+ * whole file). Ones of running processes, and names this code did not make, are left alone.
+ */
+export async function freshPartialPath(path: string): Promise<string> {
+  const prefix = `.${basename(path)}.`
+  const names = await readdir(dirname(path)).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(PARTIAL_SUFFIX)) continue
+    const stamp = /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length, -PARTIAL_SUFFIX.length))
+    if (stamp === null || isRunning(Number(stamp[1]))) continue
+    await rm(join(dirname(path), name), { recursive: true, force: true }).catch(() => {})
+  }
+  return partialPath(path)
 }
 
 async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
@@ -48,7 +82,7 @@ export async function writeFileAtomically(
   onChunk: (n: number) => void
 ): Promise<number> {
   await onDisk(dest, () => mkdir(dirname(dest), { recursive: true }))
-  const tmp = partialPath(dest)
+  const tmp = await freshPartialPath(dest)
   let handle: FileHandle | undefined = await onDisk(dest, () => open(tmp, 'wx', 0o644))
   let written = 0
   try {
@@ -93,7 +127,7 @@ export class PositionalFile {
 
   static async open(dest: string): Promise<PositionalFile> {
     await onDisk(dest, () => mkdir(dirname(dest), { recursive: true }))
-    const tmp = partialPath(dest)
+    const tmp = await freshPartialPath(dest)
     return new PositionalFile(dest, tmp, await onDisk(dest, () => open(tmp, 'wx', 0o644)))
   }
 

@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 import { isRynusError } from '../../protocols/common/errors.js'
 import { readLocalFile } from '../assets/local-read.js'
 import { fetchDag } from '../transfers/fetch-dag.js'
-import { onDisk, PositionalFile, partialPath, writeFileAtomically } from './atomic-write.js'
+import { freshPartialPath, onDisk, PositionalFile, writeFileAtomically } from './atomic-write.js'
 import { parseCid } from './cid.js'
 import { DEFAULT_FETCH_TIMEOUT_MS } from './constants.js'
 import {
@@ -204,7 +204,7 @@ export async function exportDirectory(
       throw new DestinationError(destDir, 'it already exists and is not empty; choose a new folder')
     }
     await onDisk(destDir, () => mkdir(dirname(destDir), { recursive: true }))
-    const partial = partialPath(destDir)
+    const partial = await freshPartialPath(destDir)
     tmp = partial
     await onDisk(destDir, () => mkdir(partial))
     await writeTree(fetch, fetch.cid, partial)
