@@ -8,11 +8,13 @@ import {
   BITSWAP_MAX_INBOUND_STREAMS,
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
   BITSWAP_MAX_OUTBOUND_STREAMS,
+  BITSWAP_MAX_PEER_BUFFERED_BYTES,
   BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
   BITSWAP_MESSAGES_PER_SECOND,
   BITSWAP_PROTOCOL
 } from './constants.js'
-import { readFrames } from './frames.js'
+import { BitswapMessageError } from './errors.js'
+import { type FrameBudget, readFrames } from './frames.js'
 import { PeerOutbox } from './outbox.js'
 import type { BitswapMessage } from './pb/bitswap.js'
 import { BitswapServer, type BlockSource } from './server.js'
@@ -86,6 +88,8 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
   /** See BitswapWireInit; BlockExchange sets it once it exists. */
   expectsBlocksFrom: (peer: PeerId) => boolean
   readonly #outboxes = new Map<string, PeerOutbox>()
+  /** Bytes of incomplete inbound messages held per peer, over all its streams. */
+  readonly #held = new Map<string, number>()
   readonly #limiter = new RateLimiter({ points: 2 * BITSWAP_MESSAGES_PER_SECOND, duration: 2 })
   readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => this.#peerGone(evt.detail)
   #running = false
@@ -155,7 +159,8 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
       for await (const frame of readFrames(
         stream,
         BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
-        BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS
+        BITSWAP_MESSAGE_RECEIVE_TIMEOUT_MS,
+        this.#budgetOf(peer.toString())
       )) {
         if (!this.#running) break
         const message = decodeMessage(frame)
@@ -176,6 +181,27 @@ export class BitswapWire extends TypedEventEmitter<BitswapWireEvents> {
     } catch (err) {
       this.#log.debug('bitswap stream dropped', { peer: peer.toString(), error: describeError(err) })
       stream.abort(err as Error)
+    }
+  }
+
+  /** The byte budget shared by every inbound stream of one peer (see BITSWAP_MAX_PEER_BUFFERED_BYTES). */
+  #budgetOf(peer: string): FrameBudget {
+    const held = this.#held
+    return {
+      hold(bytes: number): void {
+        const total = (held.get(peer) ?? 0) + bytes
+        if (total > BITSWAP_MAX_PEER_BUFFERED_BYTES) {
+          throw new BitswapMessageError(
+            `the peer's unfinished messages hold over ${BITSWAP_MAX_PEER_BUFFERED_BYTES} bytes across its streams`
+          )
+        }
+        held.set(peer, total)
+      },
+      release(bytes: number): void {
+        const total = (held.get(peer) ?? 0) - bytes
+        if (total > 0) held.set(peer, total)
+        else held.delete(peer)
+      }
     }
   }
 

@@ -22,6 +22,7 @@ import { fetchDag } from '../../storage/transfers/fetch-dag.js'
 import { type BlocksNode, startBlocksNode } from '../../storage/transfers/testing.js'
 import {
   BITSWAP_MAX_INCOMING_MESSAGE_BYTES,
+  BITSWAP_MAX_PEER_BUFFERED_BYTES,
   BITSWAP_MAX_WANTLIST_ENTRIES,
   BITSWAP_MESSAGES_PER_SECOND,
   BITSWAP_PROTOCOL
@@ -201,6 +202,39 @@ describe('bitswap wire', () => {
     for (let i = 0; i < 100 && got.size < count; i++) await new Promise((r) => setTimeout(r, 50))
     exchange.unregister(client)
     assert.equal(got.size, count, 'every block that was asked for arrived')
+  })
+
+  it('resets a stream once a peer’s unfinished messages hold too much across its streams', async () => {
+    const [a, b] = [await startBlocksNode(), await startBlocksNode()]
+    stops.push(
+      () => a.remove(),
+      () => b.remove()
+    )
+    // each stream announces a 4 MiB message and sends most of it, never the end
+    const partial = BITSWAP_MAX_INCOMING_MESSAGE_BYTES - 256 * 1024
+    const count = Math.floor(BITSWAP_MAX_PEER_BUFFERED_BYTES / partial) + 1
+    const streams: Stream[] = []
+    for (let i = 0; i < count; i++) streams.push(await rawStream(a, b))
+    const ended = streams.map((s) => closed(s))
+    for (const stream of streams) {
+      try {
+        stream.send(Uint8Array.from(pushVarint([], BITSWAP_MAX_INCOMING_MESSAGE_BYTES)))
+        for (let sent = 0; sent < partial; sent += 256 * 1024) {
+          if (!stream.send(new Uint8Array(256 * 1024))) await new Promise((r) => setTimeout(r, 5))
+        }
+      } catch {
+        // reset by the peer while sending: what this test expects of the last one
+      }
+    }
+    const first = await Promise.race([
+      ...ended.map((e, i) => e.then(() => i)),
+      new Promise((r) => setTimeout(r, 10_000, -1))
+    ])
+    assert.equal(first, count - 1, 'the stream that went over the budget was reset')
+    assert.ok(
+      streams.slice(0, -1).every((s) => s.status === 'open'),
+      'the streams within the budget stay'
+    )
   })
 
   it('reads presences only from peers this node asked something', async () => {

@@ -19,6 +19,14 @@ export const BITSWAP_MAX_OUTBOUND_STREAMS = 64
  */
 export const BITSWAP_MAX_INCOMING_MESSAGE_BYTES = 4 * 1024 * 1024
 
+/**
+ * Bytes of incomplete inbound messages one peer may have us hold over all its bitswap
+ * streams; past it the stream that brought more is reset. Without it, 64 streams each
+ * holding most of a 4 MiB message would hold 256 MiB per peer. A Rynus peer sends on one
+ * stream (one message in flight); helia and kubo open a stream per message, a few at once.
+ */
+export const BITSWAP_MAX_PEER_BUFFERED_BYTES = 16 * 1024 * 1024
+
 /** Largest message we send: 2 MiB, the size go-bitswap (kubo) peers expect. */
 export const BITSWAP_MAX_OUTGOING_MESSAGE_BYTES = 2 * 1024 * 1024
 
