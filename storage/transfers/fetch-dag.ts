@@ -21,6 +21,12 @@ import { FetchMeter, type FetchProgress } from './progress.js'
 import { ProviderFinder } from './providers.js'
 import { type Want, WantBook } from './want-book.js'
 
+/** Where a content block goes in the file, and the content its parent says it holds. */
+interface Place {
+  at: number
+  size?: number
+}
+
 export interface FetchDagOptions {
   signal?: AbortSignal
   /** Fail with ERR_FETCH_TIMEOUT when no block arrives for this long (default 30 s). */
@@ -79,10 +85,12 @@ class DagFetch implements ExchangeClient {
   readonly #seen = new Set<string>()
   readonly #sources: Record<string, number> = {}
   /**
-   * Where in the file each content block goes and how much content its parent says it holds
-   * (onContent only; the root is at 0).
+   * Where in the file each content block goes (every place, for a block the file holds more
+   * than once) and how much content its parent says it holds (onContent only; the root is at 0).
    */
-  readonly #offsets = new Map<string, { at: number; size?: number }>()
+  readonly #offsets = new Map<string, Place[]>()
+  /** Content blocks already handed to onContent at the places known then. */
+  readonly #handed = new Set<string>()
   /** A node's content disagreed with its parent's sizes: nothing more is handed to onContent. */
   #contentBroken = false
   readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
@@ -117,7 +125,7 @@ class DagFetch implements ExchangeClient {
     }, DHT_LOOKUP_DELAY_MS)
     try {
       if (signals.some((s) => s.aborted)) throw this.#abortReason()
-      if (this.#opts.onContent !== undefined) this.#offsets.set(blockKey(this.#root), { at: 0 })
+      if (this.#opts.onContent !== undefined) this.#offsets.set(blockKey(this.#root), [{ at: 0 }])
       this.#visit([{ cid: this.#root }])
       this.#finder.probeConnected()
       return await done
@@ -206,8 +214,11 @@ class DagFetch implements ExchangeClient {
   /** A block is in the blockstore: count it, hand over its content and walk its children. */
   async #stored(cid: CID, bytes: BlockBytes, fetched: boolean): Promise<void> {
     const node = decodeDagNode(cid, bytes)
-    const place = this.#offsets.get(blockKey(cid))
-    const written = place !== undefined ? this.#content(node, place) : undefined
+    const key = blockKey(cid)
+    const places = this.#offsets.get(key)
+    if (places !== undefined) this.#handed.add(key)
+    const written =
+      places !== undefined ? Promise.all(places.map((place) => this.#content(node, place))) : undefined
     // awaited below, after the rest of this block's work; a rejection is never left unhandled
     written?.catch(() => {})
     if (cid.equals(this.#root) && node.fileSize !== undefined) this.#meter.totalBytes = node.fileSize
@@ -240,11 +251,27 @@ class DagFetch implements ExchangeClient {
     }
     let at = place.at + data.byteLength
     for (const [i, link] of node.links.entries()) {
-      const key = blockKey(link.cid)
-      if (!this.#offsets.has(key)) this.#offsets.set(key, { at, size: sizes[i] })
+      this.#place(link.cid, { at, size: sizes[i] })
       at += sizes[i]
     }
     return data.byteLength > 0 ? onContent(data, place.at) : undefined
+  }
+
+  /**
+   * Records that `cid`'s content also goes at `place`. A block already handed over (the file
+   * holds it more than once, a zero-filled stretch) is read back and handed over there too.
+   */
+  #place(cid: CID, place: Place): void {
+    const key = blockKey(cid)
+    const places = this.#offsets.get(key)
+    if (places === undefined) this.#offsets.set(key, [place])
+    else places.push(place)
+    if (!this.#handed.has(key)) return
+    this.#track(async () => {
+      const parts: Uint8Array[] = []
+      for await (const part of this.#helia.blockstore.get(cid, { offline: true })) parts.push(part)
+      await this.#content(decodeDagNode(cid, parts.length === 1 ? parts[0] : Buffer.concat(parts)), place)
+    })
   }
 
   #dispatch(): void {
