@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { describeError } from '../../protocols/common/errors.js'
 import { writePieces } from '../blocks/write-pieces.js'
@@ -24,15 +25,19 @@ export async function onDisk<T>(path: string, step: () => Promise<T>): Promise<T
   }
 }
 
+/** This machine's name as it goes into partial names (letters, digits and dashes). */
+const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host'
+
 /**
  * A sibling name for a temporary file or folder that becomes `path` on success:
- * `.<name>.<pid>-<random>.rynus-partial`, so a later export can tell one left by a process
- * that no longer runs (killed mid-download) from one being written now.
+ * `.<name>.<host>.<pid>-<random>.rynus-partial`, so a later export can tell one left by a
+ * process of this machine that no longer runs (killed mid-download) from one being written
+ * now, here or by another machine sharing the folder.
  */
 export function partialPath(path: string): string {
   return join(
     dirname(path),
-    `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`
+    `.${basename(path)}.${HOST}.${process.pid}-${randomBytes(6).toString('hex')}${PARTIAL_SUFFIX}`
   )
 }
 
@@ -48,11 +53,12 @@ function isRunning(pid: number): boolean {
 
 /**
  * A new partial path for `path`, after removing the partial files and folders that exports of
- * `path` by processes no longer running left behind (a killed `assets get -o` leaves up to the
- * whole file). Ones of running processes, and names this code did not make, are left alone.
+ * `path` by processes of this machine no longer running left behind (a killed `assets get -o`
+ * leaves up to the whole file). Ones of running processes or of other machines (a shared
+ * folder), and names this code did not make, are left alone.
  */
 export async function freshPartialPath(path: string): Promise<string> {
-  const prefix = `.${basename(path)}.`
+  const prefix = `.${basename(path)}.${HOST}.`
   const names = await readdir(dirname(path)).catch(() => [] as string[])
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(PARTIAL_SUFFIX)) continue

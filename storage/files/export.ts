@@ -128,7 +128,8 @@ export async function exportToFile(
       opts.onProgress?.({ bytes: size, totalBytes: size, phase: 'write' })
       return { cid: fetch.cid.toString(), size }
     }
-    // a block that occurs twice in the file was handed over once: write it all from the store
+    // the content was not all handed over (a node misstating its children's sizes): write
+    // the file from the store, as a reader sees it
     await early?.discard()
     const written = await writeFileAtomically(destPath, fetch.content(fetch.cid, size), () => {})
     return { cid: fetch.cid.toString(), size: written }

@@ -36,7 +36,8 @@ export interface FetchDagOptions {
    * When the root is a UnixFS file (or a raw block): called with each piece of its content and
    * where it goes in the file, as blocks arrive or are found stored, so a caller can write the
    * file during the fetch. The fetch ends after every call's promise settled. A block that
-   * occurs twice in the file is handed over once; callers check they got `bytes` in all.
+   * occurs several times in the file is handed over at each place. Callers check they got
+   * `bytes` in all (a node whose sizes disagree with its children stops the handing over).
    * A block's bytes may come in the pieces they arrived in.
    */
   onContent?: (bytes: BlockBytes, offset: number) => Promise<void>
@@ -91,6 +92,8 @@ class DagFetch implements ExchangeClient {
   readonly #offsets = new Map<string, Place[]>()
   /** Content blocks already handed to onContent at the places known then. */
   readonly #handed = new Set<string>()
+  /** Places found for a handed block, waiting for the job that reads it back. */
+  readonly #late = new Map<string, Place[]>()
   /** A node's content disagreed with its parent's sizes: nothing more is handed to onContent. */
   #contentBroken = false
   readonly #allowed = (peer: PeerId): boolean => !this.#exchange.isBanned(peer)
@@ -259,7 +262,9 @@ class DagFetch implements ExchangeClient {
 
   /**
    * Records that `cid`'s content also goes at `place`. A block already handed over (the file
-   * holds it more than once, a zero-filled stretch) is read back and handed over there too.
+   * holds it more than once: a zero-filled stretch) is handed over there too: one job per
+   * block reads it back once and writes it at every place added meanwhile, one after another,
+   * counted against the fetch window like a block being stored.
    */
   #place(cid: CID, place: Place): void {
     const key = blockKey(cid)
@@ -267,10 +272,24 @@ class DagFetch implements ExchangeClient {
     if (places === undefined) this.#offsets.set(key, [place])
     else places.push(place)
     if (!this.#handed.has(key)) return
+    const waiting = this.#late.get(key)
+    if (waiting !== undefined) {
+      waiting.push(place)
+      return
+    }
+    const queue = [place]
+    this.#late.set(key, queue)
+    this.#storing++
     this.#track(async () => {
-      const parts: Uint8Array[] = []
-      for await (const part of this.#helia.blockstore.get(cid, { offline: true })) parts.push(part)
-      await this.#content(decodeDagNode(cid, parts.length === 1 ? parts[0] : Buffer.concat(parts)), place)
+      try {
+        const parts: Uint8Array[] = []
+        for await (const part of this.#helia.blockstore.get(cid, { offline: true })) parts.push(part)
+        const node = decodeDagNode(cid, parts.length === 1 ? parts[0] : Buffer.concat(parts))
+        while (queue.length > 0 && !this.#finished) await this.#content(node, queue.shift() as Place)
+      } finally {
+        this.#late.delete(key)
+        this.#storing--
+      }
     })
   }
 
