@@ -2,23 +2,27 @@
  * Blocks one fetch has in hand at once, over all its providers: wanted and not yet arrived, or
  * arrived and not yet stored (so a disk slower than the network holds the fetch back rather
  * than filling memory). Each is at most one 1 MiB block, so this bounds what a fetch holds.
- * `npm run bench:transfer`, 1 GiB to a file on a 2-core box, two runs each, alternated: 24
- * (batches of 12) gave 177 and 176 MB/s from one provider, 187 and 170 from three, at a
- * fetcher's peak RSS of 251–276 MB; 32 (batches of 16) gave 179 and 188, 171 and 173, at
- * 262–290 MB. (Before received blocks stayed in their pieces and V8's GC was retuned, 16 was
- * clearly slower: 74 against 94 MB/s.)
+ * `npm run bench:transfer` on a 2-core box, to a file, best of two tries, two runs of each
+ * alternated (batches of 8): 16 gave 163 and 204 MB/s for 256 MiB from one provider, 160 and
+ * 174 for 1 GiB, 164 and 169 for 1 GiB from three, with the fetcher's peak RSS at 249–252 MB
+ * in that last case; 24 gave 172 and 173, 172 and 151, 169 and 163, at 300–312 MB. (Before
+ * received blocks stayed in their pieces and V8's GC was retuned, 16 was clearly slower than
+ * 32: 74 against 94 MB/s.)
  */
-export const FETCH_WINDOW_BLOCKS = 24
+export const FETCH_WINDOW_BLOCKS = 16
 
 /** Most wants outstanding at one provider; a single provider may take the whole window. */
-export const PEER_WINDOW_BLOCKS = 24
+export const PEER_WINDOW_BLOCKS = 16
 
 /**
  * Wants go out in batches of this many, each batch to one provider (the least loaded), so
  * several providers each stream a run of blocks rather than interleaving single ones. Two
  * batches fill the window, so a provider reads the next batch while sending this one.
+ * `npm run bench:transfer` (to a file, best of two tries, two runs alternated, window 24): 8
+ * gave 180 and 171 MB/s for 256 MiB from one provider, 210 and 163 for 1 GiB; 12 gave 153
+ * and 155, 172 and 166. From three providers both were alike (147–171 against 139–170).
  */
-export const FETCH_BATCH_BLOCKS = 12
+export const FETCH_BATCH_BLOCKS = 8
 
 /**
  * A want one provider has not answered for this long is given to another provider (and this
