@@ -12,8 +12,10 @@
  * BENCH_TRANSFER_RUNS=2: each row is fetched this many times by a fresh fetcher and the
  * fastest counts (every try is printed; RSS is the highest of all). On the 2-core VM this
  * was tuned on, the first fetch after an import spent twice the fetcher's file-system time
- * per MiB of the second (5.2 against 2.5 ms; most likely the VM backing fresh page-cache
- * pages), so one try measured the VM's state as much as the transfer.
+ * per MiB of the second (5.2 against 2.5 ms): the VM backing memory pages the guest had not
+ * used lately. Touching and freeing 3 GiB just before each fetch (a probe, not kept) brought
+ * a first try's file-system time to 0.7 ms per MiB and its rate to 258 MB/s (256 MiB to a
+ * file). One try measured the VM's state as much as the transfer.
  * BENCH_TRANSFER_BASELINE=1 also times helia's stock exporter (`unixfs.cat`) on 256 MiB (last),
  * BENCH_TRANSFER_PROF_DIR=<dir> writes a CPU profile of every process there,
  * BENCH_TRANSFER_NODE_FLAGS='--trace-gc' passes node flags to every process.
