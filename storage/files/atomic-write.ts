@@ -69,14 +69,6 @@ export async function freshPartialPath(path: string): Promise<string> {
   return partialPath(path)
 }
 
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  let offset = 0
-  while (offset < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset)
-    offset += bytesWritten
-  }
-}
-
 /**
  * Writes `chunks` to a temporary file next to `dest`, syncs it and renames it onto `dest`:
  * `dest` is either absent/unchanged or complete, never half-written. On any failure (fetch
@@ -93,8 +85,8 @@ export async function writeFileAtomically(
   let written = 0
   try {
     for await (const chunk of chunks) {
-      await onDisk(dest, () => writeAll(handle!, chunk))
-      written += chunk.byteLength
+      const bytesWritten = await onDisk(dest, () => writePieces(handle!, [chunk], written))
+      written += bytesWritten
       onChunk(chunk.byteLength)
     }
     await onDisk(dest, () => handle!.sync())

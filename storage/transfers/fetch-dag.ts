@@ -4,6 +4,7 @@ import type { CID } from 'multiformats/cid'
 import { type BlockBytes, WantType } from '../../protocols/bitswap/index.js'
 import { describeError } from '../../protocols/common/errors.js'
 import { type Logger, silentLogger } from '../../protocols/common/logger.js'
+import { readBlock } from '../car/dag-walk.js'
 import { parseCid } from '../files/cid.js'
 import { DEFAULT_FETCH_TIMEOUT_MS } from '../files/constants.js'
 import { FetchTimeoutError } from '../files/errors.js'
@@ -204,9 +205,7 @@ class DagFetch implements ExchangeClient {
             this.#meter.bytes += link.size
             this.#meter.blocks++
           } else {
-            const parts: Uint8Array[] = []
-            for await (const part of store.get(link.cid, { offline: true })) parts.push(part)
-            await this.#stored(link.cid, parts.length === 1 ? parts[0] : Buffer.concat(parts), false)
+            await this.#stored(link.cid, await readBlock(this.#helia, link.cid, { offline: true }), false)
           }
         }
         this.#dispatch()
@@ -282,9 +281,7 @@ class DagFetch implements ExchangeClient {
     this.#storing++
     this.#track(async () => {
       try {
-        const parts: Uint8Array[] = []
-        for await (const part of this.#helia.blockstore.get(cid, { offline: true })) parts.push(part)
-        const node = decodeDagNode(cid, parts.length === 1 ? parts[0] : Buffer.concat(parts))
+        const node = decodeDagNode(cid, await readBlock(this.#helia, cid, { offline: true }))
         while (queue.length > 0 && !this.#finished) await this.#content(node, queue.shift() as Place)
       } finally {
         this.#late.delete(key)
