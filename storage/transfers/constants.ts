@@ -1,7 +1,9 @@
 /**
- * Blocks one fetch has in hand at once, over all its providers: wanted and not yet arrived, or
+ * Blocks one fetch has in hand at once from one provider: wanted and not yet arrived, or
  * arrived and not yet stored (so a disk slower than the network holds the fetch back rather
  * than filling memory). Each is at most one 1 MiB block, so this bounds what a fetch holds.
+ * With several providers in use the window is a batch more than they share, up to
+ * MAX_FETCH_WINDOW_BLOCKS (SourcePlan widens only while that raises the rate).
  * `npm run bench:transfer` on a 2-core box, to a file, best of two tries, two runs of each
  * alternated (batches of 8): 16 gave 163 and 204 MB/s for 256 MiB from one provider, 160 and
  * 174 for 1 GiB, 164 and 169 for 1 GiB from three, with the fetcher's peak RSS at 249–252 MB
@@ -15,9 +17,9 @@ export const FETCH_WINDOW_BLOCKS = 16
 export const PEER_WINDOW_BLOCKS = 16
 
 /**
- * Wants go out in batches of this many, each batch to one provider (the least loaded), so
- * several providers each stream a run of blocks rather than interleaving single ones. Two
- * batches fill the window, so a provider reads the next batch while sending this one.
+ * Wants go out in batches of this many, each batch to one provider (the least loaded of those
+ * in use), so several providers each stream a run of blocks rather than interleaving single
+ * ones. Two batches fill a one-provider window, so it reads the next batch while sending this.
  * `npm run bench:transfer` (to a file, best of two tries, two runs alternated, window 24): 8
  * gave 180 and 171 MB/s for 256 MiB from one provider, 210 and 163 for 1 GiB; 12 gave 153
  * and 155, 172 and 166. From three providers both were alike (147–171 against 139–170).
@@ -50,3 +52,28 @@ export const BAD_PEER_BAN_MS = 30 * 60_000
 
 /** peerStore tag put on a peer that served corrupt blocks (the connection manager prunes it first). */
 export const BAD_PEER_TAG = 'rynus-corrupt-blocks'
+
+/**
+ * The most blocks a fetch may have wanted at once: with several providers in use the window
+ * is a batch more than they hold between them (see SourcePlan), up to this.
+ */
+export const MAX_FETCH_WINDOW_BLOCKS = 32
+
+/**
+ * A fetch measures its rate in phases of this long, with at least this many blocks, to decide
+ * how many providers to ask (see SourcePlan). Blocks arrive in runs of a batch, so a phase of
+ * a few batches measured by blocks rather than time swung by 2× between phases on the 2-core
+ * box (16 MiB phases: 54 to 316 MB/s in one fetch); half a second holds dozens of batches.
+ */
+export const SOURCE_PHASE_MS = 500
+export const SOURCE_PHASE_MIN_BLOCKS = 2 * FETCH_BATCH_BLOCKS
+
+/** One provider more is kept when its phase was at least this much faster. */
+export const PROBE_GAIN = 0.25
+
+/** One provider fewer is kept when its phase was at most this much slower. */
+export const PROBE_LOSS = 0.05
+
+/** Steady phases before the first probe and after a kept one; doubled after each undone probe, up to the max. */
+export const PROBE_FIRST_BACKOFF_PHASES = 2
+export const PROBE_MAX_BACKOFF_PHASES = 16

@@ -20,6 +20,7 @@ import { type DagLink, type DagNode, decodeDagNode, isRawLeaf } from './dag.js'
 import { BlockUnavailableError } from './errors.js'
 import { FetchMeter, type FetchProgress } from './progress.js'
 import { ProviderFinder } from './providers.js'
+import { SourcePlan } from './source-plan.js'
 import { type Want, WantBook } from './want-book.js'
 
 /** Where a content block goes in the file, and the content its parent says it holds. */
@@ -61,9 +62,10 @@ export interface FetchDagResult {
 /**
  * Fetches every block of the DAG under `cid` into the node's blockstore: blocks already
  * stored are not asked for (a fetch killed mid-way resumes where it stopped), missing ones
- * are wanted FETCH_WINDOW_BLOCKS at a time over standard bitswap, spread over every peer that
- * holds the root. A provider that goes away or answers DONT_HAVE has its wants moved to the
- * others; one that sends bytes not matching their CID is banned (see BlockExchange).
+ * are wanted a window at a time over standard bitswap from the peers that hold the root, as
+ * many of them as raise the rate (see SourcePlan). A provider that goes away or answers
+ * DONT_HAVE has its wants moved to the others; one that sends bytes not matching their CID is
+ * banned (see BlockExchange).
  */
 export async function fetchDag(
   helia: Helia,
@@ -84,6 +86,8 @@ class DagFetch implements ExchangeClient {
   readonly #stop = new AbortController()
   readonly #finder: ProviderFinder
   readonly #book = new WantBook(FETCH_WINDOW_BLOCKS)
+  readonly #plan = new SourcePlan()
+  readonly #preferred = (id: string): boolean => this.#plan.isActive(id)
   readonly #seen = new Set<string>()
   readonly #sources: Record<string, number> = {}
   /**
@@ -295,14 +299,17 @@ class DagFetch implements ExchangeClient {
     // a whole batch at once (or what is left at the end of the DAG)
     // blocks still being stored count against the window: a disk slower than the network
     // holds the fetch back instead of piling blocks up in memory
+    const window = this.#plan.window
     const busy = this.#book.inflightCount + this.#storing
-    const free = FETCH_WINDOW_BLOCKS - busy
+    const free = window - busy
     if (free < FETCH_BATCH_BLOCKS && busy > 0) return
+    this.#book.window = window
     for (const [peer, wants] of this.#book.assign(
       this.#allowed,
       FETCH_BATCH_BLOCKS,
       Date.now(),
-      this.#storing
+      this.#storing,
+      this.#preferred
     )) {
       for (const w of wants) this.#exchange.asked(this, peer, w.cid)
       this.#exchange.wire
@@ -335,11 +342,16 @@ class DagFetch implements ExchangeClient {
   onBlock(cid: CID, block: BlockBytes, sender: PeerId): void {
     if (this.#finished) return
     // it sent a valid block of this DAG (the root, when asked whether it has it): a provider
-    this.#book.addProvider(sender, this.#allowed)
+    this.#addProvider(sender)
     const want: Want | undefined = this.#book.received(blockKey(cid), sender)
     if (want === undefined) return // a second copy, or a block of another fetch
     this.#idle.touch()
     const from = sender.toString()
+    const using = this.#plan.size
+    this.#plan.delivered(block.byteLength, performance.now(), from)
+    if (this.#plan.size !== using) {
+      this.#log.debug('providers in use', { count: this.#plan.size, window: this.#plan.window })
+    }
     this.#sources[from] = (this.#sources[from] ?? 0) + block.byteLength
     this.#storing++
     this.#track(async () => {
@@ -358,7 +370,7 @@ class DagFetch implements ExchangeClient {
     if (this.#finished) return
     const key = blockKey(cid)
     if (has) {
-      if (cid.equals(this.#root) && this.#book.addProvider(sender, this.#allowed)) {
+      if (cid.equals(this.#root) && this.#addProvider(sender)) {
         this.#log.debug('provider found', { peer: sender.toString() })
       }
     } else {
@@ -367,8 +379,15 @@ class DagFetch implements ExchangeClient {
     this.#dispatch()
   }
 
+  #addProvider(peer: PeerId): boolean {
+    if (!this.#book.addProvider(peer, this.#allowed)) return false
+    this.#plan.add(peer.toString())
+    return true
+  }
+
   onPeerGone(peer: PeerId): void {
     if (this.#finished || !this.#book.removeProvider(peer)) return
+    this.#plan.remove(peer.toString())
     this.#log.debug('provider gone; its wants go to the others', { peer: peer.toString() })
     this.#finder.probeConnected()
     this.#dispatch()

@@ -63,3 +63,25 @@ export function warningsLogger(): Logger & { warnings: Array<{ message: string; 
   }
   return log
 }
+
+/**
+ * Paces every read of `store` so that together they move at most `bytesPerMs` (a provider
+ * behind a slow uplink or disk). Reads that overlap take turns: each waits for its slot.
+ * Returns a counter of the bytes read so far.
+ */
+export function paceReads(store: Helia['blockstore'], bytesPerMs: number): { bytes: number } {
+  const read = { bytes: 0 }
+  const get = store.get.bind(store)
+  let next = performance.now()
+  store.get = async function* (cid, options) {
+    for await (const part of get(cid, options)) {
+      const now = performance.now()
+      const at = Math.max(now, next)
+      next = at + part.byteLength / bytesPerMs
+      if (at > now) await new Promise((r) => setTimeout(r, at - now))
+      read.bytes += part.byteLength
+      yield part
+    }
+  } as typeof store.get
+  return read
+}

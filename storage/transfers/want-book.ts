@@ -19,14 +19,18 @@ interface Provider {
 /** Whether a peer may be asked (not banned). */
 export type PeerFilter = (peer: PeerId) => boolean
 
+/** Whether a provider is one the fetch means to use now (see SourcePlan); others are a fallback. */
+export type PeerPreference = (id: string) => boolean
+
 /**
  * The bookkeeping of one fetch, without I/O: which blocks are missing, which are wanted from
  * whom, which providers there are and what each said it lacks. `assign` hands out wants up to
- * the window, least-loaded provider first; blocks no provider can give wait as stalled until
- * a provider appears.
+ * the window, to the least-loaded of the preferred providers (any other provider only for a
+ * block none of those may give); blocks no provider can give wait as stalled until a provider
+ * appears.
  */
 export class WantBook {
-  readonly #window: number
+  #window: number
   readonly #peerWindow: number
   readonly #timeoutMs: number
   readonly #missing = new Map<string, Want>()
@@ -43,6 +47,11 @@ export class WantBook {
     this.#window = window
     this.#peerWindow = peerWindow
     this.#timeoutMs = timeoutMs
+  }
+
+  /** Wants outstanding at once, at most (a fetch widens it as it uses more providers). */
+  set window(blocks: number) {
+    this.#window = blocks
   }
 
   get providerCount(): number {
@@ -152,7 +161,13 @@ export class WantBook {
    * stored), `batch` at a time to one provider (the least loaded that may hold them);
    * returns the new wants per provider.
    */
-  assign(allowed: PeerFilter = () => true, batch = 1, now = Date.now(), reserved = 0): Map<PeerId, Want[]> {
+  assign(
+    allowed: PeerFilter = () => true,
+    batch = 1,
+    now = Date.now(),
+    reserved = 0,
+    preferred: PeerPreference = () => true
+  ): Map<PeerId, Want[]> {
     const batches = new Map<PeerId, Want[]>()
     let current: Provider | undefined
     let inBatch = 0
@@ -160,7 +175,7 @@ export class WantBook {
       const want = this.#next()
       if (want === undefined) break
       const keep = current !== undefined && inBatch < batch && this.#eligible(current, want.key, allowed)
-      const pick = keep ? current : this.#pick(want.key, allowed)
+      const pick = keep ? current : this.#pick(want.key, allowed, preferred)
       if (pick === 'busy') {
         this.#retry.unshift(want)
         break
@@ -219,15 +234,24 @@ export class WantBook {
     )
   }
 
-  /** The least-loaded provider that may have the block; 'busy' when all such are full. */
-  #pick(key: string, allowed: PeerFilter): Provider | 'busy' | undefined {
+  /**
+   * The least-loaded preferred provider that may have the block (not one that was slow with
+   * it), else the least-loaded of any; 'busy' when the choice is full.
+   */
+  #pick(key: string, allowed: PeerFilter, preferred: PeerPreference): Provider | 'busy' | undefined {
+    const slow = this.#slow.get(key)
+    const first = this.#leastLoaded(key, allowed, (id) => preferred(id) && slow?.has(id) !== true)
+    return first ?? this.#leastLoaded(key, allowed, () => true)
+  }
+
+  #leastLoaded(key: string, allowed: PeerFilter, among: PeerPreference): Provider | 'busy' | undefined {
     const lacks = this.#dontHave.get(key)
     const slow = this.#slow.get(key)
     let best: Provider | undefined
     let bestScore = Number.POSITIVE_INFINITY
     let full = false
     for (const [id, p] of this.#providers) {
-      if (lacks?.has(id) === true || !allowed(p.id)) continue
+      if (lacks?.has(id) === true || !among(id) || !allowed(p.id)) continue
       if (p.inflight >= this.#peerWindow) {
         full = true
         continue
