@@ -2,8 +2,8 @@
  * Blocks one fetch has in hand at once from one provider: wanted and not yet arrived, or
  * arrived and not yet stored (so a disk slower than the network holds the fetch back rather
  * than filling memory). Each is at most one 1 MiB block, so this bounds what a fetch holds.
- * With several providers in use the window is a batch more than they share, up to
- * MAX_FETCH_WINDOW_BLOCKS (SourcePlan widens only while that raises the rate).
+ * With several providers in use it is shared in smaller batches (see SourcePlan): a window
+ * of 24 or more took the fetcher past 300 MB of RSS with three providers on the 2-core box.
  * `npm run bench:transfer` on a 2-core box, to a file, best of two tries, two runs of each
  * alternated (batches of 8): 16 gave 163 and 204 MB/s for 256 MiB from one provider, 160 and
  * 174 for 1 GiB, 164 and 169 for 1 GiB from three, with the fetcher's peak RSS at 249–252 MB
@@ -53,11 +53,8 @@ export const BAD_PEER_BAN_MS = 30 * 60_000
 /** peerStore tag put on a peer that served corrupt blocks (the connection manager prunes it first). */
 export const BAD_PEER_TAG = 'rynus-corrupt-blocks'
 
-/**
- * The most blocks a fetch may have wanted at once: with several providers in use the window
- * is a batch more than they hold between them (see SourcePlan), up to this.
- */
-export const MAX_FETCH_WINDOW_BLOCKS = 32
+/** Smallest batch: with many providers in use, each still gets a run of this many blocks. */
+export const MIN_FETCH_BATCH_BLOCKS = 2
 
 /**
  * A fetch measures its rate in phases of this long, with at least this many blocks, to decide

@@ -12,7 +12,6 @@ import { IdleTimeout } from '../files/idle-timeout.js'
 import { type BlockExchange, blockKey, type ExchangeClient, exchangeOf } from './block-exchange.js'
 import {
   DHT_LOOKUP_DELAY_MS,
-  FETCH_BATCH_BLOCKS,
   FETCH_WINDOW_BLOCKS,
   WANT_CHECK_INTERVAL_MS
 } from './constants.js'
@@ -299,14 +298,13 @@ class DagFetch implements ExchangeClient {
     // a whole batch at once (or what is left at the end of the DAG)
     // blocks still being stored count against the window: a disk slower than the network
     // holds the fetch back instead of piling blocks up in memory
-    const window = this.#plan.window
+    const batch = this.#plan.batch
     const busy = this.#book.inflightCount + this.#storing
-    const free = window - busy
-    if (free < FETCH_BATCH_BLOCKS && busy > 0) return
-    this.#book.window = window
+    const free = FETCH_WINDOW_BLOCKS - busy
+    if (free < batch && busy > 0) return
     for (const [peer, wants] of this.#book.assign(
       this.#allowed,
-      FETCH_BATCH_BLOCKS,
+      batch,
       Date.now(),
       this.#storing,
       this.#preferred
@@ -350,7 +348,7 @@ class DagFetch implements ExchangeClient {
     const using = this.#plan.size
     this.#plan.delivered(block.byteLength, performance.now(), from)
     if (this.#plan.size !== using) {
-      this.#log.debug('providers in use', { count: this.#plan.size, window: this.#plan.window })
+      this.#log.debug('providers in use', { count: this.#plan.size, batch: this.#plan.batch })
     }
     this.#sources[from] = (this.#sources[from] ?? 0) + block.byteLength
     this.#storing++

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { FETCH_WINDOW_BLOCKS, MAX_FETCH_WINDOW_BLOCKS } from './constants.js'
+import { FETCH_BATCH_BLOCKS } from './constants.js'
 import { SourcePlan } from './source-plan.js'
 
 const MiB = 1024 * 1024
@@ -41,11 +41,11 @@ describe('SourcePlan', () => {
     for (const id of ['a', 'b', 'c']) plan.add(id)
     assert.equal(plan.size, 1)
     assert.ok(plan.isActive('a'))
-    assert.equal(plan.window, FETCH_WINDOW_BLOCKS)
+    assert.equal(plan.batch, FETCH_BATCH_BLOCKS)
     // every provider sends 30 MB/s whatever the others do
     simulate(plan, ['a', 'b', 'c'], () => 30_000, 20_000)
     assert.equal(plan.size, 3, 'all three providers are in use')
-    assert.equal(plan.window, MAX_FETCH_WINDOW_BLOCKS)
+    assert.equal(plan.batch, 4, 'the window shared in batches of 4')
   })
 
   it('stays with one provider when more add nothing (this node is the limit), trying again less and less often', () => {

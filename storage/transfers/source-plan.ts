@@ -1,7 +1,7 @@
 import {
   FETCH_BATCH_BLOCKS,
   FETCH_WINDOW_BLOCKS,
-  MAX_FETCH_WINDOW_BLOCKS,
+  MIN_FETCH_BATCH_BLOCKS,
   PROBE_FIRST_BACKOFF_PHASES,
   PROBE_GAIN,
   PROBE_LOSS,
@@ -30,7 +30,8 @@ interface Phase {
  * So providers that each send slower than this node can take (a home uplink, a busy disk)
  * are all used, and when one provider already keeps this node busy the fetch stays narrow:
  * splitting the wants there only adds work on both sides (shorter runs, more wake-ups,
- * another session). The window grows with the providers in use: a batch more than they hold.
+ * another session). The window stays FETCH_WINDOW_BLOCKS (what a fetch holds in memory);
+ * batches shrink so that every provider in use has one out.
  */
 export class SourcePlan {
   /** Providers in the order they were found. */
@@ -58,10 +59,16 @@ export class SourcePlan {
     return this.#probes
   }
 
-  /** Blocks the fetch may have wanted at once: one batch more than the providers in use share. */
-  get window(): number {
+  /**
+   * Wants sent to one provider at a time: the window shared so that every provider in use has
+   * a batch out and one more is ready (8 with one provider, 5 with two, 4 with three).
+   */
+  get batch(): number {
     const size = Math.max(1, this.#active.size)
-    return Math.min(MAX_FETCH_WINDOW_BLOCKS, Math.max(FETCH_WINDOW_BLOCKS, FETCH_BATCH_BLOCKS * (size + 1)))
+    return Math.max(
+      MIN_FETCH_BATCH_BLOCKS,
+      Math.min(FETCH_BATCH_BLOCKS, Math.floor(FETCH_WINDOW_BLOCKS / (size + 1)))
+    )
   }
 
   isActive(id: string): boolean {

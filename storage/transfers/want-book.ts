@@ -30,7 +30,7 @@ export type PeerPreference = (id: string) => boolean
  * appears.
  */
 export class WantBook {
-  #window: number
+  readonly #window: number
   readonly #peerWindow: number
   readonly #timeoutMs: number
   readonly #missing = new Map<string, Want>()
@@ -47,11 +47,6 @@ export class WantBook {
     this.#window = window
     this.#peerWindow = peerWindow
     this.#timeoutMs = timeoutMs
-  }
-
-  /** Wants outstanding at once, at most (a fetch widens it as it uses more providers). */
-  set window(blocks: number) {
-    this.#window = blocks
   }
 
   get providerCount(): number {
