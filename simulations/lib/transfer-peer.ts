@@ -1,6 +1,6 @@
 import { createCipheriv } from 'node:crypto'
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -13,6 +13,7 @@ import { createNodeHelia } from '../../storage/blocks/index.js'
 import { importerOptions } from '../../storage/files/importer-options.js'
 import { exportToFile } from '../../storage/files/index.js'
 import { fetchDag } from '../../storage/transfers/index.js'
+import { paceReads } from '../../storage/transfers/testing.js'
 import { loopbackConfig, removeTempDirs, tempDataDir } from '../e2e/harness.js'
 import { readReport, receiveAndReport, sendBytes, TRANSFER_PROTOCOL } from './transfer.js'
 
@@ -32,7 +33,8 @@ export type PeerRequest =
 export type PeerReply =
   | { ready: string; dataDir: string }
   | { cid: string; ms: number }
-  | { bytes: number; ms: number }
+  /** `peers`: peers the fetcher was connected to at the end (the providers it was given, no more). */
+  | { bytes: number; ms: number; peers?: number }
   | { maxRssBytes: number; cpuMs: number; threadsMs: ThreadCpu }
   | { error: string }
 
@@ -74,6 +76,48 @@ export async function* seededBytes(mib: number, seed: number): AsyncGenerator<Ui
   for (let i = 0; i < mib; i++) yield cipher.update(zeros)
 }
 
+/** Given to fresh connections to settle before a fetch is timed (after identify). */
+const SETTLE_MS = 2_000
+
+/** Resolves once `n` peers have been identified on this node. */
+function identifiedAll(node: RynusNode, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    const seen = new Set<string>()
+    const onIdentify = (evt: CustomEvent<{ peerId: { toString(): string } }>): void => {
+      seen.add(evt.detail.peerId.toString())
+      if (seen.size < n) return
+      node.libp2p.removeEventListener('peer:identify', onIdentify)
+      resolve()
+    }
+    node.libp2p.addEventListener('peer:identify', onIdentify)
+  })
+}
+
+/**
+ * BENCH_TRANSFER_PROVIDER_MBPS: a provider's blockstore reads are paced to this many MB/s
+ * (a provider behind a slower uplink or disk than this node), 0 for none.
+ */
+const PROVIDER_MBPS = Number(process.env.BENCH_TRANSFER_PROVIDER_MBPS ?? 0)
+
+/**
+ * BENCH_TRANSFER_FETCH_PROF=<dir>: a CPU profile of the fetcher's main thread during the timed
+ * fetch only (not startup, dials or settling) is written there; returns its stop function.
+ */
+async function startFetchProfile(): Promise<((label: string) => Promise<void>) | undefined> {
+  const dir = process.env.BENCH_TRANSFER_FETCH_PROF
+  if (dir === undefined) return undefined
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return async (label) => {
+    const { profile } = await session.post('Profiler.stop')
+    await writeFile(join(dir, `fetch-${label}-${process.pid}.cpuprofile`), JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
 function reply(msg: PeerReply): void {
   process.send?.(msg)
 }
@@ -84,7 +128,16 @@ async function serve(): Promise<void> {
     dataDir,
     // no relay client: with no relay in reach, its discovery random-walks the DHT without
     // pause and takes half a core per node, which this benchmark would measure instead
-    config: { ...loopbackConfig(), relayClient: false },
+    // and the DHT as a client: a fetch is timed between the processes the benchmark names, not
+    // with peers a DHT query turned up (providers would learn of each other from fetchers)
+    config: {
+      ...loopbackConfig({
+        configure: (c) => {
+          c.dht.mode = 'client'
+        }
+      }),
+      relayClient: false
+    },
     logger: silentLogger,
     bare: true
   })
@@ -100,6 +153,7 @@ async function serve(): Promise<void> {
       const began = performance.now()
       if (req.op === 'import') {
         const cid = await fs.addByteStream(seededBytes(req.mib, req.seed), importerOptions())
+        if (PROVIDER_MBPS > 0) paceReads(data.helia.blockstore, PROVIDER_MBPS * 1000)
         return { cid: cid.toString(), ms: performance.now() - began }
       }
       if (req.op === 'stream') {
@@ -110,9 +164,14 @@ async function serve(): Promise<void> {
         return { bytes: report.bytes, ms: performance.now() - began }
       }
       if (req.op === 'fetch') {
+        const identified = identifiedAll(node, req.providers.length)
         await Promise.all(req.providers.map((a) => node.libp2p.dial(multiaddr(a))))
         // timed from here: a node fetches from peers it is already connected to (the DHT
-        // found them), so dialling them is not part of moving the data
+        // found them), so dialling them, identify and the first exchanges of a fresh
+        // connection are not part of moving the data
+        await identified
+        await new Promise((r) => setTimeout(r, SETTLE_MS))
+        const profiler = await startFetchProfile()
         const fetchBegan = performance.now()
         const dest = join(dataDir, 'fetched.bin')
         let bytes = 0
@@ -131,8 +190,9 @@ async function serve(): Promise<void> {
           bytes = (await exportToFile(data.helia, req.cid, dest)).size
         }
         const ms = performance.now() - fetchBegan
+        await profiler?.(`${req.providers.length}p`)
         await rm(dest, { force: true })
-        return { bytes, ms }
+        return { bytes, ms, peers: node.libp2p.getPeers().length }
       }
       const usage = process.resourceUsage()
       return {
