@@ -71,6 +71,9 @@ export const PROBE_GAIN = 0.25
 /** One provider fewer is kept when its phase was at most this much slower. */
 export const PROBE_LOSS = 0.05
 
-/** Steady phases before the first probe and after a kept one; doubled after each undone probe, up to the max. */
+/**
+ * Steady phases before a probe the other way after a kept one; doubled after each undone
+ * probe, up to the max. The first probe follows the first steady phase.
+ */
 export const PROBE_FIRST_BACKOFF_PHASES = 2
 export const PROBE_MAX_BACKOFF_PHASES = 16

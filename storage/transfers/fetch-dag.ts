@@ -10,11 +10,7 @@ import { DEFAULT_FETCH_TIMEOUT_MS } from '../files/constants.js'
 import { FetchTimeoutError } from '../files/errors.js'
 import { IdleTimeout } from '../files/idle-timeout.js'
 import { type BlockExchange, blockKey, type ExchangeClient, exchangeOf } from './block-exchange.js'
-import {
-  DHT_LOOKUP_DELAY_MS,
-  FETCH_WINDOW_BLOCKS,
-  WANT_CHECK_INTERVAL_MS
-} from './constants.js'
+import { DHT_LOOKUP_DELAY_MS, FETCH_WINDOW_BLOCKS, WANT_CHECK_INTERVAL_MS } from './constants.js'
 import { type DagLink, type DagNode, decodeDagNode, isRawLeaf } from './dag.js'
 import { BlockUnavailableError } from './errors.js'
 import { FetchMeter, type FetchProgress } from './progress.js'

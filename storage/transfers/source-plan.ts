@@ -89,8 +89,9 @@ export class SourcePlan {
     if (!this.#active.delete(id)) return
     const next = this.#idle()
     if (next !== undefined) this.#activate(next)
-    // the measurement covered a different set: measure again
+    // the measurement covered a different set: measure again, a steady phase first
     this.#phase = { probe: 0, bytes: 0, blocks: 0 }
+    this.#wait = Math.max(this.#wait, 0)
   }
 
   /**
@@ -109,7 +110,11 @@ export class SourcePlan {
     phase.bytes += bytes
     phase.blocks++
     const elapsed = now - phase.startedAt
-    const long = elapsed >= SOURCE_PHASE_MS && phase.blocks >= SOURCE_PHASE_MIN_BLOCKS
+    // a slow fetch ends its phases on time alone, so it widens in seconds, not minutes
+    const long =
+      elapsed >= SOURCE_PHASE_MS &&
+      (phase.blocks >= SOURCE_PHASE_MIN_BLOCKS ||
+        (elapsed >= 4 * SOURCE_PHASE_MS && phase.blocks >= SOURCE_PHASE_MIN_BLOCKS / 2))
     if (!long) return
     const rate = phase.bytes / Math.max(1, elapsed)
     if (phase.probe === 0) this.#steady = rate

@@ -169,7 +169,12 @@ export class WantBook {
     while (this.#inflight.size + reserved < this.#window) {
       const want = this.#next()
       if (want === undefined) break
-      const keep = current !== undefined && inBatch < batch && this.#eligible(current, want.key, allowed)
+      // a batch goes on to a provider in use; one taken as a fallback is chosen afresh
+      const keep =
+        current !== undefined &&
+        inBatch < batch &&
+        preferred(current.id.toString()) &&
+        this.#eligible(current, want.key, allowed)
       const pick = keep ? current : this.#pick(want.key, allowed, preferred)
       if (pick === 'busy') {
         this.#retry.unshift(want)
