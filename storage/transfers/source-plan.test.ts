@@ -5,6 +5,10 @@ import { SourcePlan } from './source-plan.js'
 
 const MiB = 1024 * 1024
 
+/** A node whose event loop has time to spare; `busy` one that does not. */
+const idle = (): number => 0.1
+const busy = (): number => 0.9
+
 /**
  * Feeds `plan` the 1 MiB blocks its providers in use would deliver over `ms` of simulated
  * time, each provider sending at `rate(inUse)` bytes per ms; returns the share of blocks that
@@ -39,7 +43,7 @@ function simulate(
 
 describe('SourcePlan', () => {
   it('starts with the first provider found and widens to all while each adds rate (providers slower than this node)', () => {
-    const plan = new SourcePlan()
+    const plan = new SourcePlan(idle)
     for (const id of ['a', 'b', 'c']) plan.add(id)
     assert.equal(plan.size, 1)
     assert.ok(plan.isActive('a'))
@@ -50,7 +54,7 @@ describe('SourcePlan', () => {
   })
 
   it('stays with one provider when more add nothing (this node is the limit), trying again less and less often', () => {
-    const plan = new SourcePlan()
+    const plan = new SourcePlan(idle)
     for (const id of ['a', 'b', 'c']) plan.add(id)
     // 150 MB/s in all, shared by the providers in use, ±10 % from one moment to the next
     const shared = (inUse: number, now: number): number => (150_000 * (1 + 0.1 * Math.sin(now / 37))) / inUse
@@ -60,8 +64,17 @@ describe('SourcePlan', () => {
     assert.ok(plan.probes <= 10, `${plan.probes} probes in a minute`)
   })
 
+  it('does not try more providers while this node is busy, so a fetch it limits pays for no tries', () => {
+    const plan = new SourcePlan(busy)
+    for (const id of ['a', 'b', 'c']) plan.add(id)
+    const shared = (inUse: number): number => 150_000 / inUse
+    const share = simulate(plan, ['a', 'b', 'c'], shared, 60_000)
+    assert.equal(plan.probes, 0)
+    assert.equal(share.get(1), 1, 'one provider throughout')
+  })
+
   it('narrows again when a provider it took on stops adding rate', () => {
-    const plan = new SourcePlan()
+    const plan = new SourcePlan(idle)
     for (const id of ['a', 'b']) plan.add(id)
     // slow providers for 10 s, then this node becomes the limit at 60 MB/s in all
     const rate = (inUse: number, now: number): number => (now < 10_000 ? 30_000 : 60_000 / inUse)
@@ -72,7 +85,7 @@ describe('SourcePlan', () => {
   })
 
   it('widens when providers are very slow (phases end on time, not on 16 blocks)', () => {
-    const plan = new SourcePlan()
+    const plan = new SourcePlan(idle)
     for (const id of ['a', 'b', 'c']) plan.add(id)
     // 0.5 MB/s each: a 1 MiB block every 2 s
     const share = simulate(plan, ['a', 'b', 'c'], () => 500, 90_000)
@@ -80,7 +93,7 @@ describe('SourcePlan', () => {
   })
 
   it('puts an idle provider in the place of one that went away', () => {
-    const plan = new SourcePlan()
+    const plan = new SourcePlan(idle)
     for (const id of ['a', 'b']) plan.add(id)
     plan.remove('a')
     assert.equal(plan.size, 1)

@@ -1,4 +1,5 @@
 import {
+  BUSY_LOOP_LOAD,
   FETCH_BATCH_BLOCKS,
   FETCH_WINDOW_BLOCKS,
   MIN_FETCH_BATCH_BLOCKS,
@@ -9,6 +10,20 @@ import {
   SOURCE_PHASE_MIN_BLOCKS,
   SOURCE_PHASE_MS
 } from './constants.js'
+
+/** The share of the time since its last call that this node's event loop was busy (0 to 1). */
+export type LoadMeter = () => number
+
+/** A LoadMeter over Node's event loop utilisation. */
+export function eventLoopLoad(): LoadMeter {
+  let last = performance.eventLoopUtilization()
+  return () => {
+    const now = performance.eventLoopUtilization()
+    const load = performance.eventLoopUtilization(now, last).utilization
+    last = now
+    return load
+  }
+}
 
 interface Phase {
   /** +1: one provider more than the steady phase before it; -1: one fewer; 0: steady. */
@@ -48,6 +63,12 @@ export class SourcePlan {
   #backoff = PROBE_FIRST_BACKOFF_PHASES
   #direction: 1 | -1 = 1
   #probes = 0
+  readonly #load: LoadMeter
+
+  /** `load`: how busy this node's event loop was since its last call (tests pass their own). */
+  constructor(load: LoadMeter = eventLoopLoad()) {
+    this.#load = load
+  }
 
   /** Providers asked at present. */
   get size(): number {
@@ -117,9 +138,10 @@ export class SourcePlan {
         (elapsed >= 4 * SOURCE_PHASE_MS && phase.blocks >= SOURCE_PHASE_MIN_BLOCKS / 2))
     if (!long) return
     const rate = phase.bytes / Math.max(1, elapsed)
+    const busy = this.#load() >= BUSY_LOOP_LOAD
     if (phase.probe === 0) this.#steady = rate
     else this.#judge(phase, rate)
-    this.#next(now)
+    this.#next(now, busy)
   }
 
   /** A probe ended: keep the change when it paid, else undo it and wait longer. */
@@ -143,9 +165,19 @@ export class SourcePlan {
     this.#backoff = Math.min(PROBE_MAX_BACKOFF_PHASES, this.#backoff * 2)
   }
 
-  #next(now: number): void {
+  /**
+   * Starts the next phase: a probe when one is due. A wider try is put off, as if it had been
+   * undone, while this node's event loop was busy (`busy`): then this node is the limit and
+   * another provider cannot add rate, only the cost of the try.
+   */
+  #next(now: number, busy: boolean): void {
     this.#wait--
-    const direction = this.#wait < 0 ? this.#probeDirection() : 0
+    let direction = this.#wait < 0 ? this.#probeDirection() : 0
+    if (direction === 1 && busy) {
+      direction = 0
+      this.#wait = this.#backoff
+      this.#backoff = Math.min(PROBE_MAX_BACKOFF_PHASES, this.#backoff * 2)
+    }
     let changed: string | undefined
     if (direction === 1) {
       changed = this.#idle()
