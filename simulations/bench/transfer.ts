@@ -9,8 +9,10 @@
  *
  * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
  * BENCH_TRANSFER_ENGINES=file,store (to a file, into the store alone),
- * BENCH_TRANSFER_RUNS=3: each row is fetched this many times by a fresh fetcher and the
- * fastest counts (every try is printed; RSS is the highest of all). The rows' tries
+ * BENCH_TRANSFER_RUNS=5: each row is fetched this many times by a fresh fetcher and the
+ * fastest counts (every try is printed; RSS is the highest of all; the ratio of three
+ * providers to one is printed for the medians too). On the 2-core VM tries of one row spread
+ * by ±15 %, more than the rows differ. The rows' tries
  * alternate (1 provider, 3 providers, into the store, then again), so a drift in the
  * machine's state falls on every row alike, after one warm-up fetch that is not counted
  * (BENCH_TRANSFER_WARM_UP=0 skips it). On the 2-core VM this was tuned on, the first fetch
@@ -38,7 +40,7 @@ import type { PeerReply, PeerRequest, ThreadCpu } from '../lib/transfer-peer.js'
 const MIB = 1024 * 1024
 const SIZES = (process.env.BENCH_TRANSFER_SIZES ?? '256,1024').split(',').map(Number)
 const PROVIDER_COUNTS = (process.env.BENCH_TRANSFER_PROVIDERS ?? '1,3').split(',').map(Number)
-const RUNS = Number(process.env.BENCH_TRANSFER_RUNS ?? 3)
+const RUNS = Number(process.env.BENCH_TRANSFER_RUNS ?? 5)
 const ENGINES = (process.env.BENCH_TRANSFER_ENGINES ?? 'file,store').split(',')
 const BASELINE = process.env.BENCH_TRANSFER_BASELINE === '1'
 const WARM_UP = process.env.BENCH_TRANSFER_WARM_UP !== '0'
@@ -237,6 +239,13 @@ async function fetchOnce(
   return row
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
 function describe(row: Row): string {
   const t = row.fetcherThreads
   return (
@@ -309,7 +318,12 @@ async function main(): Promise<void> {
   const stored = rows.filter((r) => r.engine === 'store')
   const rssMax = Math.max(...rows.flatMap((r) => [r.fetcherRss, ...r.providerRss]))
   const ratios = three.map((t, i) => t.mbps / (one[i]?.mbps ?? Number.NaN))
-  if (ratios.length > 0) console.log(`  three providers / one: ${ratios.map((r) => r.toFixed(2)).join(', ')}`)
+  const medianRatios = three.map((t, i) => median(t.tries) / median(one[i]?.tries ?? []))
+  if (ratios.length > 0) {
+    console.log(
+      `  three providers / one: ${ratios.map((r) => r.toFixed(2)).join(', ')} (medians: ${medianRatios.map((r) => r.toFixed(2)).join(', ')})`
+    )
+  }
   if (PROVIDER_MBPS > 0) return // the targets are for providers that are not paced
   const verdict = (list: Row[]): string => (list.every((r) => r.mbps >= TARGET_MB_S) ? 'met' : 'NOT met')
   console.log(`  target ≥ ${TARGET_MB_S} MB/s from one provider, to a file: ${verdict(one)}`)
