@@ -5,7 +5,7 @@
  * the same run. Each size is fetched to a file (exportToFile, as `assets get -o` does) from one
  * and from three providers, and into the fetcher's blockstore alone (fetchDag) from one.
  * Prints MB/s (10^6 bytes/s), the peak RSS of every process and CPU time per MiB (the
- * fetcher's split by thread: JavaScript, libuv's pool, V8's GC threads).
+ * fetcher's split by thread while the fetch was timed: JavaScript, libuv's pool, V8's GC threads).
  *
  * BENCH_TRANSFER_SIZES=256,1024 (MiB), BENCH_TRANSFER_PROVIDERS=1,3,
  * BENCH_TRANSFER_ENGINES=file,store (to a file, into the store alone),
@@ -14,7 +14,7 @@
  * providers to one is printed for the medians too). On the 2-core VM tries of one row spread
  * by ±15 %, more than the rows differ. The rows' tries
  * alternate (1 provider, 3 providers, into the store, then again), so a drift in the
- * machine's state falls on every row alike, after one warm-up fetch that is not counted
+ * machine's state falls on every row alike, after one warm-up fetch from each provider that is not counted
  * (BENCH_TRANSFER_WARM_UP=0 skips it). On the 2-core VM this was tuned on, the first fetch
  * after an import spent twice the fetcher's file-system time per MiB of the second (5.2
  * against 2.5 ms): the VM backing memory pages the guest had not used lately. Touching and
@@ -159,7 +159,7 @@ interface Row {
   tries: number[]
   /** CPU time per MiB moved, fetcher first, then each provider. */
   cpuMsPerMib: number[]
-  /** The fetcher's CPU per MiB by thread kind. */
+  /** The fetcher's CPU per MiB by thread kind while the fetch was timed. */
   fetcherThreads: ThreadCpu
   engine: 'file' | 'store' | 'helia'
   fetcherRss: number
@@ -226,10 +226,11 @@ async function fetchOnce(
     mbps: r.bytes / 1e6 / (r.ms / 1000),
     tries: [r.bytes / 1e6 / (r.ms / 1000)],
     cpuMsPerMib: cpu,
+    // while the fetch was timed (not the fetcher's start, dialling and identify)
     fetcherThreads: {
-      main: (cpuAfter[0].threadsMs.main - cpuBefore[0].threadsMs.main) / mib,
-      pool: (cpuAfter[0].threadsMs.pool - cpuBefore[0].threadsMs.pool) / mib,
-      v8: (cpuAfter[0].threadsMs.v8 - cpuBefore[0].threadsMs.v8) / mib
+      main: (r.cpu?.main ?? Number.NaN) / mib,
+      pool: (r.cpu?.pool ?? Number.NaN) / mib,
+      v8: (r.cpu?.v8 ?? Number.NaN) / mib
     },
     // the fetcher is fresh: its lifetime peak; providers live on: their peak during this fetch
     fetcherRss: Math.max(await rssMb(fetcher), fetcherPeak),
@@ -250,7 +251,7 @@ function describe(row: Row): string {
   const t = row.fetcherThreads
   return (
     `${row.label}: ${row.mbps.toFixed(0)} MB/s (CPU ms/MiB ${row.cpuMsPerMib.map((c) => c.toFixed(1)).join(', ')}; ` +
-    `fetcher's: JS ${t.main.toFixed(1)}, fs + hashing ${t.pool.toFixed(1)}, GC and V8 ${t.v8.toFixed(1)})`
+    `fetcher's while timed: JS ${t.main.toFixed(1)}, fs + hashing ${t.pool.toFixed(1)}, GC and V8 ${t.v8.toFixed(1)})`
   )
 }
 
@@ -276,8 +277,13 @@ async function main(): Promise<void> {
       ...(ENGINES.includes('store') ? [[PROVIDER_COUNTS[0], 'store'] as [number, 'store']] : [])
     ]
     if (WARM_UP) {
-      const row = await fetchOnce(providers.slice(0, 1), cid, mib, 'file')
-      console.log(`  … warm-up (not counted): ${describe(row)}`)
+      // every provider serves once alone: a provider's first serve costs it about twice the
+      // CPU per MiB of later ones (6.3–6.5 against 3.0–5.0 ms), and a three-provider fetch
+      // is mostly served by whichever answers first, often one the one-provider rows never used
+      for (const p of providers) {
+        const row = await fetchOnce([p], cid, mib, 'file')
+        console.log(`  … warm-up (not counted): ${describe(row)}`)
+      }
     }
     // the rows' tries alternate, so a drift in the machine's state falls on every row alike
     const tries: Row[][] = runs.map(() => [])

@@ -33,8 +33,11 @@ export type PeerRequest =
 export type PeerReply =
   | { ready: string; dataDir: string }
   | { cid: string; ms: number }
-  /** `peers`: peers the fetcher was connected to at the end (the providers it was given, no more). */
-  | { bytes: number; ms: number; peers?: number }
+  /**
+   * `peers`: peers the fetcher was connected to at the end (the providers it was given, no
+   * more); `cpu`: the fetcher's CPU while the fetch was timed, by thread kind.
+   */
+  | { bytes: number; ms: number; peers?: number; cpu?: ThreadCpu }
   | { maxRssBytes: number; cpuMs: number; threadsMs: ThreadCpu }
   | { error: string }
 
@@ -172,6 +175,7 @@ async function serve(): Promise<void> {
         await identified
         await new Promise((r) => setTimeout(r, SETTLE_MS))
         const profiler = await startFetchProfile()
+        const cpuBegan = threadCpu()
         const fetchBegan = performance.now()
         const dest = join(dataDir, 'fetched.bin')
         let bytes = 0
@@ -190,9 +194,15 @@ async function serve(): Promise<void> {
           bytes = (await exportToFile(data.helia, req.cid, dest)).size
         }
         const ms = performance.now() - fetchBegan
+        const cpuEnded = threadCpu()
+        const cpu = {
+          main: cpuEnded.main - cpuBegan.main,
+          pool: cpuEnded.pool - cpuBegan.pool,
+          v8: cpuEnded.v8 - cpuBegan.v8
+        }
         await profiler?.(`${req.providers.length}p`)
         await rm(dest, { force: true })
-        return { bytes, ms, peers: node.libp2p.getPeers().length }
+        return { bytes, ms, peers: node.libp2p.getPeers().length, cpu }
       }
       const usage = process.resourceUsage()
       return {
