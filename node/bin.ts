@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=300
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=300
 // STARTUP_FLAGS of node/runtime-flags.ts (a shebang cannot import them); LIVE_FLAGS are set below
 // Checked before anything else loads: libp2p 3 needs Node >= 22.
 const major = Number(process.versions.node.split('.')[0])

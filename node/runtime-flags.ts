@@ -4,10 +4,16 @@ import { setFlagsFromString } from 'node:v8'
  * V8 flags every `rynus-node` process runs with (the bin's shebang, the devnet's nodes, the
  * tests' and benchmarks' node processes).
  *
- * `--max-semi-space-size=8`: on a 24 GiB machine Node 24 lets V8's young generation grow to
+ * `--max-semi-space-size=4`: on a 24 GiB machine Node 24 lets V8's young generation grow to
  * about 130 MB, and a node moving data at full speed allocates enough to reach it, all of it
  * resident. 8 MB semi-spaces cap it near 17 MB. `npm run bench:transfer`, 1 GiB from one
  * provider: the fetcher's peak RSS fell from 295 to 260 MB at the same speed (92–95 MB/s).
+ * 4 MB (with `--heap-growing-percent=300` below): a node moving data allocates few JS objects
+ * per buffer, so scavenges, which free the network and file buffers that died young, came
+ * seldom, and dead buffers piled up in between. A provider's peak RSS 243–289 → 165–218 MB
+ * (256 MiB and 1 GiB), the fetcher's 226–250 → 196–244 MB, at the same speed (1 GiB from
+ * one provider 160–210 MB/s with 4, 138–203 with 8, alternating runs); importing 1 GiB
+ * peaked at 215 MB instead of 282.
  *
  * `--external-memory-accounted-in-global-limit`: V8 then schedules full GCs by one limit over
  * the JS heap and ArrayBuffer memory together. Without it, every 64 MB of ArrayBuffers
@@ -33,7 +39,7 @@ import { setFlagsFromString } from 'node:v8'
  * threads still took 1.3–1.5 ms per MiB of 1 GiB, against 0.4–0.5 with 300.
  */
 export const NODE_RUNTIME_FLAGS = [
-  '--max-semi-space-size=8',
+  '--max-semi-space-size=4',
   '--heap-growing-percent=300',
   '--external-memory-accounted-in-global-limit'
 ]
@@ -42,7 +48,7 @@ export const NODE_RUNTIME_FLAGS = [
  * Of NODE_RUNTIME_FLAGS, those V8 reads only as it starts, or that every Node since 20 takes:
  * the bin's shebang carries them.
  */
-export const STARTUP_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=300']
+export const STARTUP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=300']
 
 /**
  * Of NODE_RUNTIME_FLAGS, those V8 reads as it runs: bin.ts sets them when the shebang started

@@ -13,7 +13,7 @@
  * fastest counts (every try is printed; RSS is the highest of all; the ratio of three
  * providers to one is printed for the medians too). On the 2-core VM tries of one row spread
  * by ±15 %, more than the rows differ. The rows' tries
- * alternate (1 provider, 3 providers, into the store, then again), so a drift in the
+ * alternate (1 provider, 3 providers, into the store, then the reverse), so a drift in the
  * machine's state falls on every row alike, after one warm-up fetch from each provider that is not counted
  * (BENCH_TRANSFER_WARM_UP=0 skips it). On the 2-core VM this was tuned on, the first fetch
  * after an import spent twice the fetcher's file-system time per MiB of the second (5.2
@@ -277,18 +277,24 @@ async function main(): Promise<void> {
       ...(ENGINES.includes('store') ? [[PROVIDER_COUNTS[0], 'store'] as [number, 'store']] : [])
     ]
     if (WARM_UP) {
-      // every provider serves once alone: a provider's first serve costs it about twice the
-      // CPU per MiB of later ones (6.3–6.5 against 3.0–5.0 ms), and a three-provider fetch
-      // is mostly served by whichever answers first, often one the one-provider rows never used
+      // every provider serves once alone: a provider's first serve cost it about twice the
+      // CPU per MiB of later ones (6.3–6.5 against 3.0–5.0 ms, before the GC flags of
+      // node/runtime-flags.ts), and a three-provider fetch is mostly served by whichever
+      // answers first, often one the one-provider rows never used
       for (const p of providers) {
         const row = await fetchOnce([p], cid, mib, 'file')
         console.log(`  … warm-up (not counted): ${describe(row)}`)
       }
     }
-    // the rows' tries alternate, so a drift in the machine's state falls on every row alike
+    // the rows' tries alternate, so a drift in the machine's state falls on every row alike,
+    // in one order and then the reverse: a try ran slower after some rows than after others
+    // (256 MiB from one provider: 150–164 MB/s after a try into the store, 198–234 after the
+    // warm-ups), which a fixed order put on one row only
     const tries: Row[][] = runs.map(() => [])
     for (let i = 0; i < RUNS; i++) {
-      for (const [k, [n, engine]] of runs.entries()) {
+      const order = [...runs.entries()]
+      if (i % 2 === 1) order.reverse()
+      for (const [k, [n, engine]] of order) {
         const row = await fetchOnce(providers.slice(0, n), cid, mib, engine)
         tries[k].push(row)
         console.log(`  … ${describe(row)}`)
