@@ -11,11 +11,11 @@
  * BENCH_TRANSFER_ENGINES=file,store (to a file, into the store alone),
  * BENCH_TRANSFER_RUNS=5: each row is fetched this many times by a fresh fetcher and the
  * fastest counts (every try is printed; RSS is the highest of all; the ratio of three
- * providers to one is printed for the medians too). On the 2-core VM tries of one row spread
- * by ±15 %, more than the rows differ. The rows' tries
+ * providers to one is printed for the medians too, and its target is judged by them). On
+ * the 2-core VM tries of one row spread by ±15 %, more than the rows differ. The rows' tries
  * alternate (1 provider, 3 providers, into the store, then the reverse), so a drift in the
- * machine's state falls on every row alike, after one warm-up fetch from each provider that is not counted
- * (BENCH_TRANSFER_WARM_UP=0 skips it). On the 2-core VM this was tuned on, the first fetch
+ * machine's state falls on every row alike, after one warm-up fetch from each provider that
+ * is not counted (BENCH_TRANSFER_WARM_UP=0 skips them). On the 2-core VM this was tuned on, the first fetch
  * after an import spent twice the fetcher's file-system time per MiB of the second (5.2
  * against 2.5 ms): the VM backing memory pages the guest had not used lately. Touching and
  * freeing 3 GiB just before each fetch (a probe, not kept) brought a first try's file-system
@@ -343,8 +343,13 @@ async function main(): Promise<void> {
     console.log(`  target ≥ ${TARGET_MB_S} MB/s from one provider, into the store: ${verdict(stored)}`)
   console.log(`  target peak RSS < ${TARGET_RSS_MB} MB: ${rssMax < TARGET_RSS_MB ? 'met' : 'NOT met'}`)
   if (ratios.length > 0) {
-    const ok = ratios.every((r) => r >= 0.95)
-    console.log(`  target three providers at least as fast as one (±5 %): ${ok ? 'met' : 'NOT met'}`)
+    // by the medians: a row's fastest try is often the one that came first after the warm-ups
+    // or second in its round (1 GiB, three providers: 192 and 180–182 in forward rounds,
+    // 157–158 in reversed ones), so the ratio of fastest tries measures their places as much
+    const ok = medianRatios.every((r) => r >= 0.95)
+    console.log(
+      `  target three providers at least as fast as one (±5 %, medians of the tries): ${ok ? 'met' : 'NOT met'}`
+    )
   }
 }
 
