@@ -13,13 +13,14 @@
  * fastest counts (every try is printed; RSS is the highest of all; the ratio of three
  * providers to one is printed for the medians too, and its target is judged by them). On
  * the 2-core VM tries of one row spread by ±15 %, more than the rows differ. The rows' tries
- * alternate (1 provider, 3 providers, into the store, then the reverse), so a drift in the
- * machine's state falls on every row alike, after one warm-up fetch from each provider that
- * is not counted (BENCH_TRANSFER_WARM_UP=0 skips them). On the 2-core VM this was tuned on, the first fetch
- * after an import spent twice the fetcher's file-system time per MiB of the second (5.2
- * against 2.5 ms): the VM backing memory pages the guest had not used lately. Touching and
- * freeing 3 GiB just before each fetch (a probe, not kept) brought a first try's file-system
- * time to 0.7 ms per MiB and its rate to 258 MB/s (256 MiB to a file).
+ * alternate (1 provider, 3 providers, then the reverse; the tries into the store follow), so
+ * a drift in the machine's state falls on every row alike, after one warm-up fetch from each
+ * provider that is not counted (BENCH_TRANSFER_WARM_UP=0 skips them). On the 2-core VM this
+ * was tuned on, the first fetch after an import spent twice the fetcher's file-system time
+ * per MiB of the second (5.2 against 2.5 ms): the VM backing memory pages the guest had not
+ * used lately. Touching and freeing 3 GiB just before each fetch (a probe, not kept) brought
+ * a first try's file-system time to 0.7 ms per MiB and its rate to 258 MB/s (256 MiB to a
+ * file).
  * A fetcher is timed from 2 s after its providers are identified (a node fetches from peers
  * it has been connected to, not ones it is still greeting), and every process runs the DHT as
  * a client, so a fetcher meets only the providers named: before, providers learnt of each
@@ -287,17 +288,20 @@ async function main(): Promise<void> {
       }
     }
     // the rows' tries alternate, so a drift in the machine's state falls on every row alike,
-    // in one order and then the reverse: a try ran slower after some rows than after others
-    // (256 MiB from one provider: 150–164 MB/s after a try into the store, 198–234 after the
-    // warm-ups), which a fixed order put on one row only
+    // in one order and then the reverse (1, 3, 3, 1, …), so each row follows each as often.
+    // The tries into the store come after those to a file: a try right after one into the
+    // store ran slower (its fetcher's file-system time per MiB 5.3–5.9 ms against 3.0–4.8),
+    // which the rows following it in the order paid alone
     const tries: Row[][] = runs.map(() => [])
-    for (let i = 0; i < RUNS; i++) {
-      const order = [...runs.entries()]
-      if (i % 2 === 1) order.reverse()
-      for (const [k, [n, engine]] of order) {
-        const row = await fetchOnce(providers.slice(0, n), cid, mib, engine)
-        tries[k].push(row)
-        console.log(`  … ${describe(row)}`)
+    const files = [...runs.entries()].filter(([, [, engine]]) => engine === 'file')
+    const stored = [...runs.entries()].filter(([, [, engine]]) => engine !== 'file')
+    for (const group of [files, stored]) {
+      for (let i = 0; i < RUNS; i++) {
+        for (const [k, [n, engine]] of i % 2 === 1 ? [...group].reverse() : group) {
+          const row = await fetchOnce(providers.slice(0, n), cid, mib, engine)
+          tries[k].push(row)
+          console.log(`  … ${describe(row)}`)
+        }
       }
     }
     rows.push(...tries.map(bestOf))
